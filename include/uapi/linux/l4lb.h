@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * l4lb generic-netlink ABI, shared by the kernel module and ipvsctl.
+ *
+ * Rules that keep it stable: enums only grow at the end, attribute types
+ * never change, and every address travels as a family (L4LB_A_*_AF) plus a
+ * 16-byte union nf_inet_addr so that IPv6 needs no new attributes.
+ *
+ * Requests name a service with a nested L4LB_A_SERVICE {AF, PROTOCOL, ADDR,
+ * PORT} and a real server with a nested L4LB_A_DEST {ADDR, PORT, ...}.
+ * Mutating commands need CAP_NET_ADMIN in the network namespace of the
+ * socket; every rejection carries an extended-ack message.
+ */
+#ifndef _UAPI_LINUX_L4LB_H
+#define _UAPI_LINUX_L4LB_H
+
+#include <linux/types.h>
+
+#define L4LB_GENL_NAME		"l4lb"
+#define L4LB_GENL_VERSION	1
+
+#define L4LB_SCHED_NAME_MAX	16
+
+enum l4lb_cmd {
+	L4LB_CMD_UNSPEC,
+	L4LB_CMD_GET_INFO,	/* version, connection count, table size */
+	L4LB_CMD_NEW_SERVICE,
+	L4LB_CMD_SET_SERVICE,
+	L4LB_CMD_DEL_SERVICE,
+	L4LB_CMD_GET_SERVICE,	/* one service, or dump all */
+	L4LB_CMD_NEW_DEST,
+	L4LB_CMD_SET_DEST,
+	L4LB_CMD_DEL_DEST,
+	L4LB_CMD_GET_DEST,	/* dump the servers of one service */
+	L4LB_CMD_FLUSH,		/* delete every service */
+	L4LB_CMD_ZERO,		/* zero counters: one service, or all */
+	L4LB_CMD_GET_CONN,	/* dump the connection table */
+	L4LB_CMD_SET_CONFIG,	/* global timeouts */
+	L4LB_CMD_GET_CONFIG,
+	__L4LB_CMD_MAX
+};
+#define L4LB_CMD_MAX (__L4LB_CMD_MAX - 1)
+
+/* Top-level attributes. */
+enum l4lb_attr {
+	L4LB_A_UNSPEC,
+	L4LB_A_VERSION,		/* string: module version */
+	L4LB_A_CONN_COUNT,	/* u32: connections in this netns */
+	L4LB_A_CONN_TAB_SIZE,	/* u32: buckets of the connection table */
+	L4LB_A_SERVICE,		/* nest: enum l4lb_svc_attr */
+	L4LB_A_DEST,		/* nest: enum l4lb_dest_attr */
+	L4LB_A_CONN,		/* nest: enum l4lb_conn_attr */
+	L4LB_A_TIMEOUT_TCP,	/* u32 seconds: ESTABLISHED */
+	L4LB_A_TIMEOUT_TCP_FIN,	/* u32 seconds: FIN_WAIT */
+	L4LB_A_TIMEOUT_UDP,	/* u32 seconds */
+	L4LB_A_PAD,
+	__L4LB_A_MAX
+};
+#define L4LB_A_MAX (__L4LB_A_MAX - 1)
+
+enum l4lb_svc_attr {
+	L4LB_SVC_A_UNSPEC,
+	L4LB_SVC_A_AF,		/* u16: AF_INET (AF_INET6 reserved) */
+	L4LB_SVC_A_PROTOCOL,	/* u8: IPPROTO_TCP or IPPROTO_UDP */
+	L4LB_SVC_A_ADDR,	/* binary: union nf_inet_addr (16 bytes) */
+	L4LB_SVC_A_PORT,	/* be16 */
+	L4LB_SVC_A_SCHED_NAME,	/* string: rr, wrr, lc, wlc */
+	L4LB_SVC_A_FLAGS,	/* u32: L4LB_SVC_F_* */
+	L4LB_SVC_A_TIMEOUT,	/* u32 seconds: persistence */
+	L4LB_SVC_A_NETMASK,	/* be32: persistence granularity */
+	L4LB_SVC_A_STATS,	/* nest: enum l4lb_stats_attr */
+	L4LB_SVC_A_NR_DESTS,	/* u32, reply only */
+	L4LB_SVC_A_PAD,
+	__L4LB_SVC_A_MAX
+};
+#define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
+
+enum l4lb_fwd_method {
+	L4LB_FWD_MASQ,		/* NAT */
+	L4LB_FWD_LOCAL,		/* reserved */
+	L4LB_FWD_TUNNEL,	/* IPIP */
+	L4LB_FWD_ROUTE,		/* direct routing */
+	__L4LB_FWD_MAX
+};
+#define L4LB_FWD_MAX (__L4LB_FWD_MAX - 1)
+
+#define L4LB_WEIGHT_MAX		65535
+
+#define L4LB_SVC_F_PERSISTENT	0x1
+
+enum l4lb_dest_attr {
+	L4LB_DEST_A_UNSPEC,
+	L4LB_DEST_A_AF,		/* u16 */
+	L4LB_DEST_A_ADDR,	/* binary: union nf_inet_addr (16 bytes) */
+	L4LB_DEST_A_PORT,	/* be16 */
+	L4LB_DEST_A_FWD_METHOD,	/* u8: enum l4lb_fwd_method */
+	L4LB_DEST_A_WEIGHT,	/* u32: 0..L4LB_WEIGHT_MAX */
+	L4LB_DEST_A_ACTIVE_CONNS,	/* u32, reply only */
+	L4LB_DEST_A_INACT_CONNS,	/* u32, reply only */
+	L4LB_DEST_A_STATS,	/* nest: enum l4lb_stats_attr, reply only */
+	L4LB_DEST_A_PAD,
+	__L4LB_DEST_A_MAX
+};
+#define L4LB_DEST_A_MAX (__L4LB_DEST_A_MAX - 1)
+
+/* Counters are u64 totals since creation or the last zeroing. */
+enum l4lb_stats_attr {
+	L4LB_STATS_A_UNSPEC,
+	L4LB_STATS_A_CONNS,
+	L4LB_STATS_A_INPKTS,
+	L4LB_STATS_A_OUTPKTS,
+	L4LB_STATS_A_INBYTES,
+	L4LB_STATS_A_OUTBYTES,
+	L4LB_STATS_A_PAD,
+	__L4LB_STATS_A_MAX
+};
+#define L4LB_STATS_A_MAX (__L4LB_STATS_A_MAX - 1)
+
+/* TCP states as the director sees them; UDP flows report L4LB_TCP_NONE. */
+enum l4lb_tcp_state {
+	L4LB_TCP_NONE,
+	L4LB_TCP_SYN_RECV,	/* client SYN seen */
+	L4LB_TCP_SYNACK,	/* server SYN-ACK seen (NAT) */
+	L4LB_TCP_ESTABLISHED,
+	L4LB_TCP_FIN_WAIT,	/* client sent FIN */
+	L4LB_TCP_CLOSE_WAIT,	/* server sent FIN */
+	L4LB_TCP_TIME_WAIT,	/* both sent FIN */
+	L4LB_TCP_CLOSE,		/* RST seen */
+	__L4LB_TCP_MAX
+};
+
+enum l4lb_conn_attr {
+	L4LB_CONN_A_UNSPEC,
+	L4LB_CONN_A_AF,		/* u16 */
+	L4LB_CONN_A_PROTOCOL,	/* u8 */
+	L4LB_CONN_A_CADDR,	/* client */
+	L4LB_CONN_A_CPORT,
+	L4LB_CONN_A_VADDR,	/* virtual service */
+	L4LB_CONN_A_VPORT,
+	L4LB_CONN_A_DADDR,	/* real server */
+	L4LB_CONN_A_DPORT,
+	L4LB_CONN_A_STATE,	/* u8: enum l4lb_tcp_state */
+	L4LB_CONN_A_EXPIRES,	/* u32 milliseconds left */
+	L4LB_CONN_A_FWD_METHOD,	/* u8 */
+	__L4LB_CONN_A_MAX
+};
+#define L4LB_CONN_A_MAX (__L4LB_CONN_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_L4LB_H */

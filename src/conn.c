@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection table: one entry per client flow, reachable from both
+ * directions. Each connection carries two tuple-hash nodes (client->VIP and
+ * server->client) in one resizable rhashtable per netns, keyed with siphash
+ * under a boot-time random key so that clients cannot aim collisions.
+ *
+ * Lookups are RCU only. Expiry needs no per-connection timer: a lookup that
+ * finds an expired entry retires it at once, and a per-netns worker sweeps
+ * the table once a second for the idle rest.
+ */
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+
+#include "l4lb.h"
+
+static struct kmem_cache *l4lb_conn_cache __read_mostly;
+static siphash_key_t l4lb_conn_key __read_mostly;
+
+static u32 l4lb_tuple_hashfn(const void *data, u32 len, u32 seed)
+{
+	siphash_key_t key = l4lb_conn_key;
+
+	/* rhashtable reseeds on rehash; fold its seed into the key. */
+	key.key[0] ^= seed;
+	return (u32)siphash(data, sizeof(struct l4lb_tuple), &key);
+}
+
+static const struct rhashtable_params l4lb_conn_params = {
+	.head_offset		= offsetof(struct l4lb_tuple_hash, node),
+	.key_offset		= offsetof(struct l4lb_tuple_hash, tuple),
+	.key_len		= sizeof(struct l4lb_tuple),
+	.hashfn			= l4lb_tuple_hashfn,
+	.automatic_shrinking	= true,
+};
+
+int l4lb_conn_module_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct l4lb_tuple) % sizeof(u64));
+
+	get_random_bytes(&l4lb_conn_key, sizeof(l4lb_conn_key));
+	l4lb_conn_cache = KMEM_CACHE(l4lb_conn, 0);
+	return l4lb_conn_cache ? 0 : -ENOMEM;
+}
+
+void l4lb_conn_module_exit(void)
+{
+	kmem_cache_destroy(l4lb_conn_cache);
+}
+
+int l4lb_conn_table_init(struct l4lb_net *ln)
+{
+	return rhashtable_init(&ln->conn_table, &l4lb_conn_params);
+}
+
+void l4lb_conn_table_destroy(struct l4lb_net *ln)
+{
+	rhashtable_destroy(&ln->conn_table);
+}
+
+unsigned int l4lb_conn_count(struct l4lb_net *ln)
+{
+	return atomic_read(&ln->conn_table.nelems) / 2;
+}
+
+unsigned int l4lb_conn_buckets(struct l4lb_net *ln)
+{
+	unsigned int size;
+
+	rcu_read_lock();
+	size = rcu_dereference(ln->conn_table.tbl)->size;
+	rcu_read_unlock();
+	return size;
+}
+
+struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
+				   const struct l4lb_tuple *t)
+{
+	struct l4lb_tuple_hash *th;
+
+	th = rhashtable_lookup(&ln->conn_table, t, l4lb_conn_params);
+	if (!th)
+		return NULL;
+	return container_of(th, struct l4lb_conn, th[t->dir]);
+}
+
+static void l4lb_conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(l4lb_conn_cache,
+			container_of(head, struct l4lb_conn, rcu));
+}
+
+/*
+ * Create a connection for @orig bound to @dest, consuming the caller's
+ * reference on @dest. Returns the connection that owns the flow: a racing
+ * CPU may have created it first, in which case that one is returned.
+ */
+struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
+				const struct l4lb_tuple *orig,
+				struct l4lb_dest *dest)
+{
+	struct l4lb_tuple_hash *old;
+	struct l4lb_tuple *reply;
+	struct l4lb_conn *cp;
+	int err;
+
+	cp = kmem_cache_zalloc(l4lb_conn_cache, GFP_ATOMIC);
+	if (!cp) {
+		l4lb_dest_put(dest);
+		return NULL;
+	}
+
+	cp->th[L4LB_DIR_ORIG].tuple = *orig;
+	cp->th[L4LB_DIR_ORIG].tuple.dir = L4LB_DIR_ORIG;
+	reply = &cp->th[L4LB_DIR_REPLY].tuple;
+	reply->src = dest->addr;
+	reply->sport = dest->port;
+	reply->dst = orig->src;
+	reply->dport = orig->sport;
+	reply->af = orig->af;
+	reply->protocol = orig->protocol;
+	reply->dir = L4LB_DIR_REPLY;
+	cp->dest = dest;
+	spin_lock_init(&cp->lock);
+	cp->state = orig->protocol == IPPROTO_TCP ? L4LB_TCP_SYN_RECV :
+						    L4LB_TCP_NONE;
+	cp->expires = jiffies + l4lb_state_timeout(ln, orig->protocol,
+						   cp->state);
+	/* Count before publishing, so a racing state change never underflows. */
+	atomic_inc(&dest->inactive);
+
+	old = rhashtable_lookup_get_insert_fast(&ln->conn_table,
+						&cp->th[L4LB_DIR_ORIG].node,
+						l4lb_conn_params);
+	if (old) {
+		atomic_dec(&dest->inactive);
+		kmem_cache_free(l4lb_conn_cache, cp);
+		l4lb_dest_put(dest);
+		if (IS_ERR(old))
+			return NULL;
+		return container_of(old, struct l4lb_conn, th[L4LB_DIR_ORIG]);
+	}
+	err = rhashtable_insert_fast(&ln->conn_table,
+				     &cp->th[L4LB_DIR_REPLY].node,
+				     l4lb_conn_params);
+	if (err) {
+		/* Another flow maps to the same server tuple: refuse this one. */
+		rhashtable_remove_fast(&ln->conn_table,
+				       &cp->th[L4LB_DIR_ORIG].node,
+				       l4lb_conn_params);
+		atomic_dec(&dest->inactive);
+		l4lb_dest_put(dest);
+		call_rcu(&cp->rcu, l4lb_conn_free_rcu);
+		return NULL;
+	}
+	l4lb_dest_load_changed(dest);
+	l4lb_stats_conn(dest);
+	return cp;
+}
+
+/* Unlink @cp; safe against concurrent callers, only the first one acts. */
+void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
+{
+	struct l4lb_dest *dest = cp->dest;
+	u8 state;
+
+	spin_lock_bh(&cp->lock);
+	if (cp->dead) {
+		spin_unlock_bh(&cp->lock);
+		return;
+	}
+	cp->dead = 1;
+	state = cp->state;
+	spin_unlock_bh(&cp->lock);
+
+	rhashtable_remove_fast(&ln->conn_table, &cp->th[L4LB_DIR_ORIG].node,
+			       l4lb_conn_params);
+	rhashtable_remove_fast(&ln->conn_table, &cp->th[L4LB_DIR_REPLY].node,
+			       l4lb_conn_params);
+	if (state == L4LB_TCP_ESTABLISHED)
+		atomic_dec(&dest->active);
+	else
+		atomic_dec(&dest->inactive);
+	l4lb_dest_load_changed(dest);
+	/*
+	 * Readers that still hold @cp started before the unlink, so the grace
+	 * period of the dest's own deferred free covers their use of cp->dest.
+	 */
+	l4lb_dest_put(dest);
+	call_rcu(&cp->rcu, l4lb_conn_free_rcu);
+}
+
+/* Walk every connection, retiring those @all or expired. */
+static void l4lb_conn_sweep(struct l4lb_net *ln, bool all)
+{
+	struct rhashtable_iter iter;
+	struct l4lb_tuple_hash *th;
+	unsigned int n = 0;
+
+	rhashtable_walk_enter(&ln->conn_table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((th = rhashtable_walk_next(&iter))) {
+		struct l4lb_conn *cp;
+
+		if (IS_ERR(th)) {
+			if (PTR_ERR(th) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (th->tuple.dir != L4LB_DIR_ORIG)
+			continue;
+		cp = container_of(th, struct l4lb_conn, th[L4LB_DIR_ORIG]);
+		if (all || time_after_eq(jiffies, READ_ONCE(cp->expires)))
+			l4lb_conn_expire(ln, cp);
+		if (!(++n % 1024)) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+void l4lb_conn_flush(struct l4lb_net *ln)
+{
+	/* A resize may make one walk miss entries: repeat until empty. */
+	while (atomic_read(&ln->conn_table.nelems))
+		l4lb_conn_sweep(ln, true);
+}
+
+void l4lb_conn_gc_work(struct work_struct *work)
+{
+	struct l4lb_net *ln = container_of(to_delayed_work(work),
+					   struct l4lb_net, gc_work);
+
+	l4lb_conn_sweep(ln, false);
+
+	/* The last connection of a netns without services takes the hooks. */
+	mutex_lock(&ln->lock);
+	if (!ln->nr_services && !atomic_read(&ln->conn_table.nelems))
+		l4lb_hooks_disable(ln);
+	if (ln->hooks_on)
+		queue_delayed_work(system_power_efficient_wq, &ln->gc_work, HZ);
+	mutex_unlock(&ln->lock);
+}

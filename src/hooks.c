@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks, registered in a netns only while it has services or
+ * connections.
+ *
+ * Requests are caught at PRE_ROUTING, before the routing decision: the
+ * destination is rewritten to the real server there and the kernel then
+ * forwards the packet on its normal path, so a NAT director needs
+ * net.ipv4.ip_forward=1 (it needs it for the replies anyway). This also
+ * covers packets for a VIP the director does not own, with no LOCAL_IN
+ * detour. Replies are un-NATed at FORWARD, after routing, because the VIP
+ * is a local address that routing would reject as a source.
+ *
+ * A TCP packet that is not a SYN and matches no connection is left alone:
+ * the local stack answers it with a RST, which is what the client needs.
+ */
+#include <linux/icmp.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+
+#include "l4lb.h"
+
+static void l4lb_tuple_fill(struct l4lb_tuple *t, __be32 saddr, __be32 daddr,
+			    const __be16 *ports, u8 protocol, u8 dir)
+{
+	memset(t, 0, sizeof(*t));
+	t->src.ip = saddr;
+	t->dst.ip = daddr;
+	t->sport = ports[0];
+	t->dport = ports[1];
+	t->af = AF_INET;
+	t->protocol = protocol;
+	t->dir = dir;
+}
+
+static bool l4lb_icmp_is_error(u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMETERPROB;
+}
+
+/*
+ * ICMP errors quoting one of our flows: look the quoted packet up reversed
+ * in direction @dir and rewrite. Anything else passes.
+ */
+static unsigned int l4lb_icmp(struct l4lb_net *ln, struct sk_buff *skb,
+			      unsigned int icmpoff, enum l4lb_dir dir)
+{
+	struct iphdr _inner, *inner;
+	struct icmphdr _ih, *ih;
+	__be16 _ports[2], *ports;
+	unsigned int inner_off;
+	struct l4lb_tuple t;
+	struct l4lb_conn *cp;
+
+	ih = skb_header_pointer(skb, icmpoff, sizeof(_ih), &_ih);
+	if (!ih || !l4lb_icmp_is_error(ih->type))
+		return NF_ACCEPT;
+	inner_off = icmpoff + sizeof(*ih);
+	inner = skb_header_pointer(skb, inner_off, sizeof(_inner), &_inner);
+	if (!inner || inner->ihl < 5 || inner->version != 4 ||
+	    (inner->protocol != IPPROTO_TCP && inner->protocol != IPPROTO_UDP) ||
+	    ntohs(inner->frag_off) & IP_OFFSET)
+		return NF_ACCEPT;
+	ports = skb_header_pointer(skb, inner_off + inner->ihl * 4,
+				   sizeof(_ports), _ports);
+	if (!ports)
+		return NF_ACCEPT;
+
+	/* The quoted packet travelled the other way: swap it into a key. */
+	_ports[0] = ports[1];
+	_ports[1] = ports[0];
+	l4lb_tuple_fill(&t, inner->daddr, inner->saddr, _ports,
+			inner->protocol, dir);
+	cp = l4lb_conn_lookup(ln, &t);
+	if (!cp)
+		return NF_ACCEPT;
+	if (l4lb_nat_icmp(skb, cp, dir, icmpoff, inner_off))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
+/* A flow's first packet: schedule it and create its connection. */
+static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
+					    struct sk_buff *skb,
+					    const struct l4lb_tuple *t,
+					    const struct tcphdr *th)
+{
+	struct l4lb_service *svc;
+	struct l4lb_svc_key key;
+	struct l4lb_dest *dest;
+
+	/* Only a SYN opens a TCP flow. */
+	if (th && (!th->syn || th->ack || th->rst))
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.addr = t->dst;
+	key.port = t->dport;
+	key.af = t->af;
+	key.protocol = t->protocol;
+	svc = l4lb_service_lookup(ln, &key);
+	if (!svc)
+		return NULL;
+	dest = l4lb_schedule(svc);
+	if (!dest) {
+		/* No server can take it: fail fast rather than time out. */
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+		return ERR_PTR(-EHOSTUNREACH);
+	}
+	return l4lb_conn_new(ln, t, dest) ?: ERR_PTR(-ENOMEM);
+}
+
+/* A TCP or UDP packet as the hooks see it. */
+struct l4lb_pkt {
+	struct l4lb_tuple t;
+	const struct tcphdr *th;	/* NULL for UDP */
+	unsigned int thoff;
+	union {
+		struct tcphdr th;
+		__be16 ports[2];
+	} buf;
+};
+
+/* Fill @p from a TCP or UDP @skb; false for anything else or truncated. */
+static bool l4lb_parse(struct sk_buff *skb, enum l4lb_dir dir,
+		       struct l4lb_pkt *p)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const __be16 *ports;
+
+	p->thoff = ip_hdrlen(skb);
+	p->th = NULL;
+	if (iph->protocol == IPPROTO_TCP) {
+		p->th = skb_header_pointer(skb, p->thoff, sizeof(p->buf.th),
+					   &p->buf.th);
+		ports = (const __be16 *)p->th;
+	} else if (iph->protocol == IPPROTO_UDP) {
+		ports = skb_header_pointer(skb, p->thoff, sizeof(p->buf.ports),
+					   p->buf.ports);
+	} else {
+		return false;
+	}
+	if (!ports)
+		return false;
+	l4lb_tuple_fill(&p->t, iph->saddr, iph->daddr, ports, iph->protocol,
+			dir);
+	return true;
+}
+
+static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	struct l4lb_net *ln = l4lb_pernet(state->net);
+	struct l4lb_conn *cp;
+	struct l4lb_pkt p;
+
+	if (ip_is_fragment(ip_hdr(skb)))
+		return NF_ACCEPT;
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		return l4lb_icmp(ln, skb, ip_hdrlen(skb), L4LB_DIR_ORIG);
+	if (!l4lb_parse(skb, L4LB_DIR_ORIG, &p))
+		return NF_ACCEPT;
+
+	cp = l4lb_conn_lookup(ln, &p.t);
+	/*
+	 * An expired entry goes now; so does a closed TCP flow whose client
+	 * port is reused by a new SYN, which is scheduled afresh at once.
+	 */
+	if (cp && (time_after_eq(jiffies, READ_ONCE(cp->expires)) ||
+		   (p.th && p.th->syn && !p.th->ack &&
+		    (READ_ONCE(cp->state) == L4LB_TCP_TIME_WAIT ||
+		     READ_ONCE(cp->state) == L4LB_TCP_CLOSE)))) {
+		l4lb_conn_expire(ln, cp);
+		cp = NULL;
+	}
+	if (!cp) {
+		cp = l4lb_conn_schedule(ln, skb, &p.t, p.th);
+		if (!cp)
+			return NF_ACCEPT;
+		if (IS_ERR(cp))
+			return NF_DROP;
+	}
+
+	l4lb_conn_set_state(ln, cp, L4LB_DIR_ORIG, p.th);
+	l4lb_stats_in(cp->dest, skb->len);
+	if (l4lb_nat_request(skb, cp, p.thoff))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
+static unsigned int l4lb_out(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct l4lb_net *ln = l4lb_pernet(state->net);
+	struct l4lb_conn *cp;
+	struct l4lb_pkt p;
+
+	if (ip_is_fragment(ip_hdr(skb)))
+		return NF_ACCEPT;
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		return l4lb_icmp(ln, skb, ip_hdrlen(skb), L4LB_DIR_REPLY);
+	if (!l4lb_parse(skb, L4LB_DIR_REPLY, &p))
+		return NF_ACCEPT;
+
+	cp = l4lb_conn_lookup(ln, &p.t);
+	if (!cp)
+		return NF_ACCEPT;
+	l4lb_conn_set_state(ln, cp, L4LB_DIR_REPLY, p.th);
+	l4lb_stats_out(cp->dest, skb->len);
+	if (l4lb_nat_reply(skb, cp, p.thoff))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops l4lb_nf_ops[] = {
+	{
+		/* After defrag and raw, before conntrack and iptables DNAT. */
+		.hook		= l4lb_in,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_CONNTRACK - 1,
+	},
+	{
+		/* After filter: FORWARD rules see the real server's address. */
+		.hook		= l4lb_out,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_FORWARD,
+		.priority	= NF_IP_PRI_FILTER + 1,
+	},
+};
+
+int l4lb_hooks_enable(struct l4lb_net *ln)
+{
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (ln->hooks_on)
+		return 0;
+	err = nf_register_net_hooks(ln->net, l4lb_nf_ops,
+				    ARRAY_SIZE(l4lb_nf_ops));
+	if (err)
+		return err;
+	ln->hooks_on = true;
+	queue_delayed_work(system_power_efficient_wq, &ln->gc_work, HZ);
+	return 0;
+}
+
+void l4lb_hooks_disable(struct l4lb_net *ln)
+{
+	lockdep_assert_held(&ln->lock);
+	if (!ln->hooks_on)
+		return;
+	nf_unregister_net_hooks(ln->net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
+	ln->hooks_on = false;
+}

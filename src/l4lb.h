@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of l4lb. Locking rules, in one place:
+ *
+ * - l4lb_net.lock (mutex) serialises configuration: the service list and
+ *   table, each service's dest list, scheduler choice, hook registration.
+ * - The packet path runs under RCU only. Services and dests are found
+ *   through RCU-protected tables and lists and are freed after a grace
+ *   period once their last reference is gone.
+ * - l4lb_service.sched_lock (spinlock, BH) guards the scheduler state:
+ *   picks, load updates and rebuilds all happen under it.
+ * - l4lb_conn.lock guards a connection's state and the dest counters that
+ *   depend on it.
+ */
+#ifndef _L4LB_H
+#define _L4LB_H
+
+#include <linux/netfilter.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/l4lb.h>
+
+#define L4LB_VERSION "0.1.0"
+
+/* Same order as enum l4lb_stats_attr, minus its UNSPEC. */
+enum l4lb_counter {
+	L4LB_CNT_CONNS,
+	L4LB_CNT_INPKTS,
+	L4LB_CNT_OUTPKTS,
+	L4LB_CNT_INBYTES,
+	L4LB_CNT_OUTBYTES,
+	L4LB_CNT_MAX
+};
+
+struct l4lb_stats_cpu {
+	u64_stats_t cnt[L4LB_CNT_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct l4lb_stats {
+	u64 cnt[L4LB_CNT_MAX];
+};
+
+/* Identity of a service; also the key of the service table. */
+struct l4lb_svc_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 af;
+	u8 protocol;
+};
+
+struct l4lb_net;
+struct l4lb_service;
+struct l4lb_dest;
+struct tcphdr;
+
+/*
+ * A scheduler keeps its state in one allocation that is rebuilt from the
+ * dest list on every configuration change; picks and load updates then
+ * work on that state under svc->sched_lock.
+ */
+struct l4lb_sched_ops {
+	const char *name;
+	size_t (*state_size)(unsigned int nr_dests);
+	/* Fill @state from svc->dests; called with sched_lock held. */
+	void (*build)(struct l4lb_service *svc, void *state);
+	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state);
+	/* Optional: a dest's active/inactive counts changed. */
+	void (*load_changed)(void *state, struct l4lb_dest *dest);
+};
+
+struct l4lb_dest {
+	struct list_head list;		/* svc->dests, RCU */
+	struct l4lb_service *svc;
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 af;
+	u8 fwd;
+	u32 weight;			/* written under sched_lock */
+	atomic_t active;
+	atomic_t inactive;
+	int sched_idx;			/* slot in the scheduler state or -1 */
+	struct l4lb_stats_cpu __percpu *stats;
+	struct l4lb_stats stats_base;	/* subtracted: zeroing, under lock */
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+struct l4lb_service {
+	struct rhash_head node;		/* l4lb_net.svc_table */
+	struct l4lb_svc_key key;
+	struct list_head list;		/* l4lb_net.services, under lock */
+	struct list_head dests;		/* RCU; written under l4lb_net.lock */
+	unsigned int nr_dests;
+	struct l4lb_net *ln;
+	spinlock_t sched_lock;
+	const struct l4lb_sched_ops *sched;
+	void *sched_state;
+	unsigned int sched_cap;		/* dests the state has room for */
+	struct l4lb_stats_cpu __percpu *stats;
+	struct l4lb_stats stats_base;
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+/* A flow as seen on the wire in one direction; the key of the conn table. */
+struct l4lb_tuple {
+	union nf_inet_addr src;
+	union nf_inet_addr dst;
+	__be16 sport;
+	__be16 dport;
+	u8 af;
+	u8 protocol;
+	u8 dir;				/* enum l4lb_dir: both live in one table */
+	u8 pad;
+};
+
+enum l4lb_dir {
+	L4LB_DIR_ORIG,		/* client -> virtual service */
+	L4LB_DIR_REPLY,		/* real server -> client */
+};
+
+struct l4lb_tuple_hash {
+	struct rhash_head node;
+	struct l4lb_tuple tuple;
+};
+
+struct l4lb_conn {
+	struct l4lb_tuple_hash th[2];	/* indexed by enum l4lb_dir */
+	struct l4lb_dest *dest;		/* holds a reference */
+	unsigned long expires;		/* jiffies */
+	spinlock_t lock;
+	u8 state;			/* enum l4lb_tcp_state */
+	u8 dead;			/* unlinked, under lock */
+	struct rcu_head rcu;
+};
+
+enum l4lb_timeout {
+	L4LB_TO_TCP_SYN_RECV,
+	L4LB_TO_TCP_SYNACK,
+	L4LB_TO_TCP_ESTABLISHED,
+	L4LB_TO_TCP_FIN_WAIT,
+	L4LB_TO_TCP_CLOSE_WAIT,
+	L4LB_TO_TCP_TIME_WAIT,
+	L4LB_TO_TCP_CLOSE,
+	L4LB_TO_UDP,
+	L4LB_TO_MAX
+};
+
+struct l4lb_net {
+	struct net *net;
+	struct mutex lock;
+	struct rhashtable svc_table;
+	struct list_head services;
+	unsigned int nr_services;
+	unsigned int gen;		/* bumped on config change, for dumps */
+	bool hooks_on;
+	struct rhashtable conn_table;
+	struct delayed_work gc_work;
+	unsigned long timeouts[L4LB_TO_MAX];	/* jiffies */
+};
+
+extern unsigned int l4lb_net_id;
+extern struct pernet_operations l4lb_net_ops;
+
+static inline struct l4lb_net *l4lb_pernet(struct net *net)
+{
+	return net_generic(net, l4lb_net_id);
+}
+
+/* conn.c */
+int l4lb_conn_module_init(void);
+void l4lb_conn_module_exit(void);
+int l4lb_conn_table_init(struct l4lb_net *ln);
+void l4lb_conn_table_destroy(struct l4lb_net *ln);
+struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
+				   const struct l4lb_tuple *t);
+struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
+				const struct l4lb_tuple *orig,
+				struct l4lb_dest *dest);
+void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp);
+void l4lb_conn_flush(struct l4lb_net *ln);
+unsigned int l4lb_conn_count(struct l4lb_net *ln);
+unsigned int l4lb_conn_buckets(struct l4lb_net *ln);
+void l4lb_conn_gc_work(struct work_struct *work);
+
+/* proto_tcp.c */
+void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
+			 enum l4lb_dir dir, const struct tcphdr *th);
+const char *l4lb_tcp_state_name(unsigned int state);
+unsigned long l4lb_state_timeout(struct l4lb_net *ln, u8 protocol,
+				 unsigned int state);
+
+/* service.c */
+struct l4lb_service *l4lb_service_lookup(struct l4lb_net *ln,
+					 const struct l4lb_svc_key *key);
+int l4lb_service_table_init(struct l4lb_net *ln);
+void l4lb_service_table_destroy(struct l4lb_net *ln);
+struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
+				      const struct l4lb_svc_key *key,
+				      const struct l4lb_sched_ops *sched,
+				      struct netlink_ext_ack *extack);
+int l4lb_service_set_sched(struct l4lb_service *svc,
+			   const struct l4lb_sched_ops *sched,
+			   struct netlink_ext_ack *extack);
+void l4lb_service_del(struct l4lb_service *svc);
+void l4lb_service_flush(struct l4lb_net *ln);
+struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc,
+				 const union nf_inet_addr *addr, __be16 port);
+struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
+				const union nf_inet_addr *addr, __be16 port,
+				u8 fwd, u32 weight,
+				struct netlink_ext_ack *extack);
+void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight);
+void l4lb_dest_del(struct l4lb_dest *dest);
+void l4lb_dest_put(struct l4lb_dest *dest);
+void l4lb_dest_load_changed(struct l4lb_dest *dest);
+struct l4lb_dest *l4lb_schedule(struct l4lb_service *svc);
+
+/* sched.c */
+const struct l4lb_sched_ops *l4lb_sched_find(const char *name);
+
+extern const struct l4lb_sched_ops l4lb_sched_rr;
+extern const struct l4lb_sched_ops l4lb_sched_wrr;
+extern const struct l4lb_sched_ops l4lb_sched_lc;
+extern const struct l4lb_sched_ops l4lb_sched_wlc;
+
+static inline u32 l4lb_dest_overhead(const struct l4lb_dest *dest)
+{
+	/* IPVS's load measure: an active connection weighs 256 idle ones. */
+	return atomic_read(&dest->active) * 256 + atomic_read(&dest->inactive);
+}
+
+/* sched_heap.c: shared by lc and wlc */
+struct l4lb_heap_node {
+	struct l4lb_dest *dest;
+	u32 overhead;		/* cached: only changed with a re-sift */
+	u32 weight;
+	u32 order;		/* tie-break: position in the dest list */
+};
+
+struct l4lb_heap {
+	bool weighted;
+	unsigned int len;
+	struct l4lb_heap_node node[];
+};
+
+size_t l4lb_heap_size(unsigned int nr_dests);
+void l4lb_heap_build(struct l4lb_service *svc, struct l4lb_heap *h,
+		     bool weighted);
+struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state);
+void l4lb_heap_update(void *state, struct l4lb_dest *dest);
+
+/* stats.c */
+struct l4lb_stats_cpu __percpu *l4lb_stats_alloc(void);
+void l4lb_stats_free(struct l4lb_stats_cpu __percpu *s);
+void l4lb_stats_read(struct l4lb_stats_cpu __percpu *s,
+		     const struct l4lb_stats *base, struct l4lb_stats *out);
+void l4lb_stats_zero(struct l4lb_stats_cpu __percpu *s,
+		     struct l4lb_stats *base);
+void l4lb_stats_conn(struct l4lb_dest *dest);
+void l4lb_stats_in(struct l4lb_dest *dest, unsigned int len);
+void l4lb_stats_out(struct l4lb_dest *dest, unsigned int len);
+
+/* hooks.c */
+int l4lb_hooks_enable(struct l4lb_net *ln);
+void l4lb_hooks_disable(struct l4lb_net *ln);
+
+/* xmit.c */
+int l4lb_nat_request(struct sk_buff *skb, struct l4lb_conn *cp,
+		     unsigned int thoff);
+int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,
+		   unsigned int thoff);
+int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
+		  enum l4lb_dir dir, unsigned int icmpoff,
+		  unsigned int inner_off);
+
+/* netlink.c */
+int l4lb_genl_init(void);
+void l4lb_genl_exit(void);
+
+#endif /* _L4LB_H */

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP state as the director sees it, and the per-state idle timeouts.
+ *
+ * NAT sees both halves of a conversation: a flow is ESTABLISHED only once
+ * the server's SYN-ACK and then the client's ACK went through, so a client
+ * cannot fake an established flow to a server that never answered. The
+ * input-only table is for methods where replies bypass the director.
+ */
+#include <linux/tcp.h>
+
+#include "l4lb.h"
+
+enum { EV_SYN, EV_FIN, EV_ACK, EV_RST, EV_MAX };
+
+#define sNO L4LB_TCP_NONE
+#define sSR L4LB_TCP_SYN_RECV
+#define sSA L4LB_TCP_SYNACK
+#define sES L4LB_TCP_ESTABLISHED
+#define sFW L4LB_TCP_FIN_WAIT
+#define sCW L4LB_TCP_CLOSE_WAIT
+#define sTW L4LB_TCP_TIME_WAIT
+#define sCL L4LB_TCP_CLOSE
+
+enum { TBL_CLIENT, TBL_SERVER, TBL_INPUT_ONLY, TBL_MAX };
+
+static const u8 l4lb_tcp_next[TBL_MAX][EV_MAX][__L4LB_TCP_MAX] = {
+	[TBL_CLIENT] = {
+		/*	    sNO  sSR  sSA  sES  sFW  sCW  sTW  sCL */
+		[EV_SYN] = { sSR, sSR, sSA, sES, sFW, sCW, sSR, sSR },
+		[EV_FIN] = { sNO, sFW, sFW, sFW, sFW, sTW, sTW, sCL },
+		[EV_ACK] = { sNO, sSR, sES, sES, sFW, sCW, sTW, sCL },
+		[EV_RST] = { sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+	},
+	[TBL_SERVER] = {
+		[EV_SYN] = { sNO, sSA, sSA, sES, sFW, sCW, sTW, sCL },
+		[EV_FIN] = { sNO, sCW, sCW, sCW, sTW, sCW, sTW, sCL },
+		[EV_ACK] = { sNO, sSR, sSA, sES, sFW, sCW, sTW, sCL },
+		[EV_RST] = { sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+	},
+	[TBL_INPUT_ONLY] = {
+		[EV_SYN] = { sSR, sSR, sSA, sES, sFW, sCW, sSR, sSR },
+		[EV_FIN] = { sNO, sFW, sFW, sFW, sFW, sTW, sTW, sCL },
+		[EV_ACK] = { sNO, sES, sES, sES, sFW, sCW, sTW, sCL },
+		[EV_RST] = { sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+	},
+};
+
+static const char *const l4lb_tcp_names[__L4LB_TCP_MAX] = {
+	[L4LB_TCP_NONE]		= "NONE",
+	[L4LB_TCP_SYN_RECV]	= "SYN_RECV",
+	[L4LB_TCP_SYNACK]	= "SYNACK",
+	[L4LB_TCP_ESTABLISHED]	= "ESTABLISHED",
+	[L4LB_TCP_FIN_WAIT]	= "FIN_WAIT",
+	[L4LB_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[L4LB_TCP_TIME_WAIT]	= "TIME_WAIT",
+	[L4LB_TCP_CLOSE]	= "CLOSE",
+};
+
+static const u8 l4lb_tcp_timeout_slot[__L4LB_TCP_MAX] = {
+	[L4LB_TCP_NONE]		= L4LB_TO_TCP_CLOSE,
+	[L4LB_TCP_SYN_RECV]	= L4LB_TO_TCP_SYN_RECV,
+	[L4LB_TCP_SYNACK]	= L4LB_TO_TCP_SYNACK,
+	[L4LB_TCP_ESTABLISHED]	= L4LB_TO_TCP_ESTABLISHED,
+	[L4LB_TCP_FIN_WAIT]	= L4LB_TO_TCP_FIN_WAIT,
+	[L4LB_TCP_CLOSE_WAIT]	= L4LB_TO_TCP_CLOSE_WAIT,
+	[L4LB_TCP_TIME_WAIT]	= L4LB_TO_TCP_TIME_WAIT,
+	[L4LB_TCP_CLOSE]	= L4LB_TO_TCP_CLOSE,
+};
+
+const char *l4lb_tcp_state_name(unsigned int state)
+{
+	return state < __L4LB_TCP_MAX ? l4lb_tcp_names[state] : "UNKNOWN";
+}
+
+unsigned long l4lb_state_timeout(struct l4lb_net *ln, u8 protocol,
+				 unsigned int state)
+{
+	if (protocol != IPPROTO_TCP)
+		return READ_ONCE(ln->timeouts[L4LB_TO_UDP]);
+	return READ_ONCE(ln->timeouts[l4lb_tcp_timeout_slot[state]]);
+}
+
+static int l4lb_tcp_event(const struct tcphdr *th)
+{
+	if (th->rst)
+		return EV_RST;
+	if (th->syn)
+		return EV_SYN;
+	if (th->fin)
+		return EV_FIN;
+	if (th->ack)
+		return EV_ACK;
+	return -1;
+}
+
+/*
+ * Advance @cp's state for a segment seen in direction @dir (@th is NULL for
+ * UDP) and push its expiry out by the new state's timeout. A move into or
+ * out of ESTABLISHED moves the flow between the dest's active and inactive
+ * counts, which load-based schedulers are told about.
+ */
+void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
+			 enum l4lb_dir dir, const struct tcphdr *th)
+{
+	struct l4lb_dest *dest = cp->dest;
+	bool moved = false;
+	unsigned long exp;
+	int tbl, ev;
+	u8 old, new;
+
+	if (!th) {
+		exp = jiffies + READ_ONCE(ln->timeouts[L4LB_TO_UDP]);
+		if (READ_ONCE(cp->expires) != exp)
+			WRITE_ONCE(cp->expires, exp);
+		return;
+	}
+
+	ev = l4lb_tcp_event(th);
+	if (dest->fwd != L4LB_FWD_MASQ)
+		tbl = TBL_INPUT_ONLY;
+	else
+		tbl = dir == L4LB_DIR_ORIG ? TBL_CLIENT : TBL_SERVER;
+
+	spin_lock_bh(&cp->lock);
+	old = cp->state;
+	new = ev < 0 ? old : l4lb_tcp_next[tbl][ev][old];
+	if (new != old && !cp->dead) {
+		cp->state = new;
+		if (old == L4LB_TCP_ESTABLISHED) {
+			atomic_dec(&dest->active);
+			atomic_inc(&dest->inactive);
+			moved = true;
+		} else if (new == L4LB_TCP_ESTABLISHED) {
+			atomic_dec(&dest->inactive);
+			atomic_inc(&dest->active);
+			moved = true;
+		}
+	}
+	WRITE_ONCE(cp->expires, jiffies + l4lb_state_timeout(ln, IPPROTO_TCP,
+							     new));
+	spin_unlock_bh(&cp->lock);
+
+	if (moved)
+		l4lb_dest_load_changed(dest);
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual services and their real servers (dests).
+ *
+ * Configuration runs under l4lb_net.lock; the packet path finds services
+ * in an RCU rhashtable and never sleeps. A service holds a reference per
+ * dest, and each connection holds one on its dest, so deleting a server
+ * or a service with live connections lets those connections finish on
+ * the server they had; memory goes once the last user is gone, after an
+ * RCU grace period.
+ */
+#include <linux/slab.h>
+
+#include "l4lb.h"
+
+static const struct rhashtable_params l4lb_svc_params = {
+	.head_offset		= offsetof(struct l4lb_service, node),
+	.key_offset		= offsetof(struct l4lb_service, key),
+	.key_len		= sizeof(struct l4lb_svc_key),
+	.automatic_shrinking	= true,
+};
+
+int l4lb_service_table_init(struct l4lb_net *ln)
+{
+	return rhashtable_init(&ln->svc_table, &l4lb_svc_params);
+}
+
+void l4lb_service_table_destroy(struct l4lb_net *ln)
+{
+	rhashtable_destroy(&ln->svc_table);
+}
+
+struct l4lb_service *l4lb_service_lookup(struct l4lb_net *ln,
+					 const struct l4lb_svc_key *key)
+{
+	return rhashtable_lookup(&ln->svc_table, key, l4lb_svc_params);
+}
+
+static void l4lb_service_free_rcu(struct rcu_head *head)
+{
+	struct l4lb_service *svc = container_of(head, struct l4lb_service, rcu);
+
+	kvfree(svc->sched_state);
+	l4lb_stats_free(svc->stats);
+	kfree(svc);
+}
+
+static void l4lb_service_put(struct l4lb_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, l4lb_service_free_rcu);
+}
+
+static void l4lb_dest_free_rcu(struct rcu_head *head)
+{
+	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
+
+	l4lb_service_put(dest->svc);
+	l4lb_stats_free(dest->stats);
+	kfree(dest);
+}
+
+void l4lb_dest_put(struct l4lb_dest *dest)
+{
+	if (refcount_dec_and_test(&dest->refcnt))
+		call_rcu(&dest->rcu, l4lb_dest_free_rcu);
+}
+
+/*
+ * Rebuild the scheduler state of @svc with @sched from its dest list, after
+ * @edit got @weight (or was unlisted), a dest was added, or the scheduler
+ * changed. The state is rebuilt in place while it fits, so removals and
+ * edits cannot fail; it grows by doubling. Packets keep being scheduled
+ * meanwhile: the change is atomic under sched_lock.
+ */
+static int l4lb_service_rebuild(struct l4lb_service *svc,
+				const struct l4lb_sched_ops *sched,
+				struct l4lb_dest *edit, u32 weight)
+{
+	unsigned int cap = svc->sched_cap;
+	void *state = NULL, *old = NULL;
+	struct l4lb_dest *dest;
+
+	lockdep_assert_held(&svc->ln->lock);
+	if (sched != svc->sched || svc->nr_dests > cap) {
+		cap = max3(4U, svc->nr_dests, sched == svc->sched ? 2 * cap : cap);
+		state = kvzalloc(sched->state_size(cap), GFP_KERNEL);
+		if (!state)
+			return -ENOMEM;
+	}
+
+	spin_lock_bh(&svc->sched_lock);
+	if (edit) {
+		edit->weight = weight;
+		edit->sched_idx = -1;
+	}
+	if (state) {
+		old = svc->sched_state;
+		svc->sched_state = state;
+		svc->sched = sched;
+		svc->sched_cap = cap;
+	} else {
+		memset(svc->sched_state, 0, sched->state_size(cap));
+	}
+	list_for_each_entry(dest, &svc->dests, list)
+		dest->sched_idx = -1;
+	sched->build(svc, svc->sched_state);
+	spin_unlock_bh(&svc->sched_lock);
+
+	kvfree(old);
+	return 0;
+}
+
+/* Pick a dest for a new connection; returns it with a reference held. */
+struct l4lb_dest *l4lb_schedule(struct l4lb_service *svc)
+{
+	struct l4lb_dest *dest;
+
+	spin_lock_bh(&svc->sched_lock);
+	dest = svc->sched->pick(svc, svc->sched_state);
+	/* Listed dests hold a reference that only drops after unlisting. */
+	if (dest)
+		refcount_inc(&dest->refcnt);
+	spin_unlock_bh(&svc->sched_lock);
+	return dest;
+}
+
+void l4lb_dest_load_changed(struct l4lb_dest *dest)
+{
+	struct l4lb_service *svc = dest->svc;
+
+	if (!READ_ONCE(svc->sched)->load_changed)
+		return;
+	spin_lock_bh(&svc->sched_lock);
+	if (svc->sched->load_changed && dest->sched_idx >= 0)
+		svc->sched->load_changed(svc->sched_state, dest);
+	spin_unlock_bh(&svc->sched_lock);
+}
+
+struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
+				      const struct l4lb_svc_key *key,
+				      const struct l4lb_sched_ops *sched,
+				      struct netlink_ext_ack *extack)
+{
+	struct l4lb_service *svc;
+	int err = -ENOMEM;
+
+	lockdep_assert_held(&ln->lock);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		return ERR_PTR(-ENOMEM);
+	svc->stats = l4lb_stats_alloc();
+	if (!svc->stats)
+		goto err_free;
+	svc->key = *key;
+	svc->ln = ln;
+	INIT_LIST_HEAD(&svc->dests);
+	spin_lock_init(&svc->sched_lock);
+	refcount_set(&svc->refcnt, 1);
+	err = l4lb_service_rebuild(svc, sched, NULL, 0);
+	if (err)
+		goto err_stats;
+
+	err = l4lb_hooks_enable(ln);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
+		goto err_state;
+	}
+	err = rhashtable_lookup_insert_fast(&ln->svc_table, &svc->node,
+					    l4lb_svc_params);
+	if (err) {
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "service already exists");
+		goto err_state;
+	}
+	list_add_tail(&svc->list, &ln->services);
+	ln->nr_services++;
+	ln->gen++;
+	return svc;
+
+err_state:
+	kvfree(svc->sched_state);
+err_stats:
+	l4lb_stats_free(svc->stats);
+err_free:
+	kfree(svc);
+	return ERR_PTR(err);
+}
+
+int l4lb_service_set_sched(struct l4lb_service *svc,
+			   const struct l4lb_sched_ops *sched,
+			   struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = l4lb_service_rebuild(svc, sched, NULL, 0);
+	if (err)
+		NL_SET_ERR_MSG(extack, "out of memory for the scheduler state");
+	else
+		svc->ln->gen++;
+	return err;
+}
+
+void l4lb_dest_del(struct l4lb_dest *dest)
+{
+	struct l4lb_service *svc = dest->svc;
+
+	lockdep_assert_held(&svc->ln->lock);
+	list_del_rcu(&dest->list);
+	svc->nr_dests--;
+	/* Same scheduler, fewer dests: rebuilt in place, cannot fail. */
+	l4lb_service_rebuild(svc, svc->sched, dest, 0);
+	svc->ln->gen++;
+	l4lb_dest_put(dest);
+}
+
+void l4lb_service_del(struct l4lb_service *svc)
+{
+	struct l4lb_net *ln = svc->ln;
+	struct l4lb_dest *dest, *tmp;
+
+	lockdep_assert_held(&ln->lock);
+	rhashtable_remove_fast(&ln->svc_table, &svc->node, l4lb_svc_params);
+	list_del(&svc->list);
+	ln->nr_services--;
+	ln->gen++;
+	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
+		l4lb_dest_del(dest);
+	l4lb_service_put(svc);
+}
+
+void l4lb_service_flush(struct l4lb_net *ln)
+{
+	struct l4lb_service *svc, *tmp;
+
+	list_for_each_entry_safe(svc, tmp, &ln->services, list)
+		l4lb_service_del(svc);
+}
+
+struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc,
+				 const union nf_inet_addr *addr, __be16 port)
+{
+	struct l4lb_dest *dest;
+
+	list_for_each_entry(dest, &svc->dests, list)
+		if (nf_inet_addr_cmp(&dest->addr, addr) && dest->port == port)
+			return dest;
+	return NULL;
+}
+
+struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
+				const union nf_inet_addr *addr, __be16 port,
+				u8 fwd, u32 weight,
+				struct netlink_ext_ack *extack)
+{
+	struct l4lb_dest *dest;
+	int err;
+
+	lockdep_assert_held(&svc->ln->lock);
+	if (l4lb_dest_find(svc, addr, port)) {
+		NL_SET_ERR_MSG(extack, "real server already exists");
+		return ERR_PTR(-EEXIST);
+	}
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	if (!dest)
+		return ERR_PTR(-ENOMEM);
+	dest->stats = l4lb_stats_alloc();
+	if (!dest->stats) {
+		kfree(dest);
+		return ERR_PTR(-ENOMEM);
+	}
+	dest->svc = svc;
+	dest->addr = *addr;
+	dest->port = port;
+	dest->af = svc->key.af;
+	dest->fwd = fwd;
+	dest->weight = weight;
+	dest->sched_idx = -1;
+	refcount_set(&dest->refcnt, 1);
+	refcount_inc(&svc->refcnt);
+
+	list_add_tail_rcu(&dest->list, &svc->dests);
+	svc->nr_dests++;
+	err = l4lb_service_rebuild(svc, svc->sched, NULL, 0);
+	if (err) {
+		list_del_rcu(&dest->list);
+		svc->nr_dests--;
+		l4lb_dest_put(dest);
+		return ERR_PTR(err);
+	}
+	svc->ln->gen++;
+	return dest;
+}
+
+void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight)
+{
+	struct l4lb_service *svc = dest->svc;
+
+	lockdep_assert_held(&svc->ln->lock);
+	/* Existing connections keep the method they were bound with. */
+	WRITE_ONCE(dest->fwd, fwd);
+	/* Same dests: rebuilt in place, cannot fail. */
+	l4lb_service_rebuild(svc, svc->sched, dest, weight);
+	svc->ln->gen++;
+}
