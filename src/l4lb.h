@@ -278,6 +278,16 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 		  enum l4lb_dir dir, unsigned int icmpoff,
 		  unsigned int inner_off);
 
+/* selftest.c, with L4LB_DEBUG=1 */
+#ifdef DEBUG
+int l4lb_selftest(void);
+#else
+static inline int l4lb_selftest(void)
+{
+	return 0;
+}
+#endif
+
 /* netlink.c */
 int l4lb_genl_init(void);
 void l4lb_genl_exit(void);

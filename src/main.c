@@ -13,6 +13,9 @@ static int __init l4lb_init(void)
 {
 	int err;
 
+	err = l4lb_selftest();
+	if (err)
+		return err;
 	err = l4lb_conn_module_init();
 	if (err)
 		return err;
