@@ -1,4 +1,4 @@
-cmd_/work/main/src/main.o :=  gcc-12 -Wp,-MMD,/work/main/src/.main.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-56-common/include -I./include -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-56-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-56-common/= -DKBUILD_EXTRA_WARN1 -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -Wextra -Wunused -Wno-unused-parameter -Wmissing-declarations -Wmissing-format-attribute -Wmissing-prototypes -Wold-style-definition -Wmissing-include-dirs -Wunused-but-set-variable -Wunused-const-variable -Wpacked-not-aligned -Wstringop-truncation -Wno-missing-field-initializers -Wno-sign-compare -Wno-type-limits -Wno-shift-negative-value -g -I/work/main/include  -DMODULE  -DKBUILD_BASENAME='"main"' -DKBUILD_MODNAME='"l4lb"' -D__KBUILD_MODNAME=kmod_l4lb -c -o /work/main/src/main.o /work/main/src/main.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/src/main.o
+cmd_/work/main/src/main.o :=  gcc-12 -Wp,-MMD,/work/main/src/.main.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-56-common/include -I./include -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-56-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-56-common/= -DKBUILD_EXTRA_WARN1 -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -Wextra -Wunused -Wno-unused-parameter -Wmissing-declarations -Wmissing-format-attribute -Wmissing-prototypes -Wold-style-definition -Wmissing-include-dirs -Wunused-but-set-variable -Wunused-const-variable -Wpacked-not-aligned -Wstringop-truncation -Wno-missing-field-initializers -Wno-sign-compare -Wno-type-limits -Wno-shift-negative-value -g -I/work/main/include -DL4LB_VERSION='"0.1.0"'  -DMODULE  -DKBUILD_BASENAME='"main"' -DKBUILD_MODNAME='"l4lb"' -D__KBUILD_MODNAME=kmod_l4lb -c -o /work/main/src/main.o /work/main/src/main.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/src/main.o
 
 source_/work/main/src/main.o := /work/main/src/main.c
 
@@ -1412,6 +1412,80 @@ deps_/work/main/src/main.o := \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/rhashtable.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/jhash.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/unaligned/packed_struct.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/dst_cache.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/dst.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/rtnetlink.h \
+    $(wildcard include/config/NET_INGRESS) \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/rtnetlink.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/if_addr.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/neighbour.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/rtnetlink.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/indirect_call_wrapper.h \
+    $(wildcard include/config/INET) \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/ip6_fib.h \
+    $(wildcard include/config/IPV6_ROUTER_PREF) \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/ipv6_route.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/ipv6_route.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/ip_fib.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/fib_notifier.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/fib_rules.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/fib_rules.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/inet_dscp.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/inetpeer.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/ipv6.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/ipv6.h \
+    $(wildcard include/config/IPV6_ROUTE_INFO) \
+    $(wildcard include/config/IPV6_OPTIMISTIC_DAD) \
+    $(wildcard include/config/IPV6_SEG6_HMAC) \
+    $(wildcard include/config/IPV6_MIP6) \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/ipv6.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/tcp.h \
+    $(wildcard include/config/BPF) \
+    $(wildcard include/config/TCP_MD5SIG) \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/win_minmax.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/sock.h \
+    $(wildcard include/config/SOCK_RX_QUEUE_MAPPING) \
+    $(wildcard include/config/SOCK_VALIDATE_XMIT) \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/page_counter.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/memcontrol.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/vmpressure.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/eventfd.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/writeback.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/flex_proportions.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/backing-dev-defs.h \
+    $(wildcard include/config/DEBUG_FS) \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/blk_types.h \
+    $(wildcard include/config/FAIL_MAKE_REQUEST) \
+    $(wildcard include/config/BLK_CGROUP_IOCOST) \
+    $(wildcard include/config/BLK_INLINE_ENCRYPTION) \
+    $(wildcard include/config/BLK_DEV_INTEGRITY) \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/bio.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/mempool.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/rculist_nulls.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/poll.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/poll.h \
+  arch/x86/include/generated/uapi/asm/poll.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/asm-generic/poll.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/eventpoll.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/tcp_states.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/net_tstamp.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/l3mdev.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/inet_connection_sock.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/inet_sock.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/request_sock.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/netns/hash.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/inet_timewait_sock.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/timewait_sock.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/tcp.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/udp.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/udp.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/jump_label_ratelimit.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/if_inet6.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/bpf.h \
+    $(wildcard include/config/BPF_LIRC_MODE2) \
+    $(wildcard include/config/EFFICIENT_UNALIGNED_ACCESS) \
+    $(wildcard include/config/BPF_KPROBE_OVERRIDE) \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/bpf_common.h \
   /usr/src/linux-headers-6.1.0-56-common/include/net/netns/generic.h \
   /work/main/include/uapi/linux/l4lb.h \
 

@@ -1,4 +1,4 @@
-cmd_/work/main/src/xmit.o :=  gcc-12 -Wp,-MMD,/work/main/src/.xmit.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-56-common/include -I./include -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-56-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-56-common/= -DKBUILD_EXTRA_WARN1 -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -Wextra -Wunused -Wno-unused-parameter -Wmissing-declarations -Wmissing-format-attribute -Wmissing-prototypes -Wold-style-definition -Wmissing-include-dirs -Wunused-but-set-variable -Wunused-const-variable -Wpacked-not-aligned -Wstringop-truncation -Wno-missing-field-initializers -Wno-sign-compare -Wno-type-limits -Wno-shift-negative-value -g -I/work/main/include  -DMODULE  -DKBUILD_BASENAME='"xmit"' -DKBUILD_MODNAME='"l4lb"' -D__KBUILD_MODNAME=kmod_l4lb -c -o /work/main/src/xmit.o /work/main/src/xmit.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/src/xmit.o
+cmd_/work/main/src/xmit.o :=  gcc-12 -Wp,-MMD,/work/main/src/.xmit.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-56-common/include -I./include -I/usr/src/linux-headers-6.1.0-56-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-56-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-56-common/= -DKBUILD_EXTRA_WARN1 -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -Wextra -Wunused -Wno-unused-parameter -Wmissing-declarations -Wmissing-format-attribute -Wmissing-prototypes -Wold-style-definition -Wmissing-include-dirs -Wunused-but-set-variable -Wunused-const-variable -Wpacked-not-aligned -Wstringop-truncation -Wno-missing-field-initializers -Wno-sign-compare -Wno-type-limits -Wno-shift-negative-value -g -I/work/main/include -DL4LB_VERSION='"0.1.0"'  -DMODULE  -DKBUILD_BASENAME='"xmit"' -DKBUILD_MODNAME='"l4lb"' -D__KBUILD_MODNAME=kmod_l4lb -c -o /work/main/src/xmit.o /work/main/src/xmit.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/src/xmit.o
 
 source_/work/main/src/xmit.o := /work/main/src/xmit.c
 
@@ -1460,6 +1460,8 @@ deps_/work/main/src/xmit.o := \
   /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/tcp.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/udp.h \
   /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/udp.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/icmp.h \
+    $(wildcard include/config/NF_NAT) \
   /usr/src/linux-headers-6.1.0-56-common/include/net/ip.h \
   /usr/src/linux-headers-6.1.0-56-common/include/net/route.h \
   /usr/src/linux-headers-6.1.0-56-common/include/net/inetpeer.h \
@@ -1482,18 +1484,45 @@ deps_/work/main/src/xmit.o := \
   /usr/src/linux-headers-6.1.0-56-common/include/net/ndisc.h \
   /usr/src/linux-headers-6.1.0-56-common/include/net/ipv6_stubs.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/icmpv6.h \
-    $(wildcard include/config/NF_NAT) \
   /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/in_route.h \
   /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/route.h \
   /usr/src/linux-headers-6.1.0-56-common/include/net/lwtunnel.h \
     $(wildcard include/config/LWTUNNEL) \
   /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/lwtunnel.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/ip_tunnels.h \
+    $(wildcard include/config/DST_CACHE) \
+    $(wildcard include/config/IPV6_SIT_6RD) \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/if_tunnel.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/if_tunnel.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/dsfield.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/gro_cells.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/inet_ecn.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/if_vlan.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/etherdevice.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/crc32.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/bitrev.h \
+    $(wildcard include/config/HAVE_ARCH_BITREVERSE) \
+  arch/x86/include/generated/asm/unaligned.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/asm-generic/unaligned.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/if_vlan.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/netns/generic.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/dst_cache.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/ip6_fib.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/linux/ipv6_route.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/ipv6_route.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/bpf.h \
+    $(wildcard include/config/BPF_LIRC_MODE2) \
+    $(wildcard include/config/EFFICIENT_UNALIGNED_ACCESS) \
+    $(wildcard include/config/BPF_KPROBE_OVERRIDE) \
+  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/bpf_common.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/ip6_route.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/addrconf.h \
+  /usr/src/linux-headers-6.1.0-56-common/include/net/nexthop.h \
   /work/main/src/l4lb.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/netfilter.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/netfilter/nf_conntrack_zones_common.h \
   /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/netfilter/nf_conntrack_tuple_common.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/rhashtable.h \
-  /usr/src/linux-headers-6.1.0-56-common/include/net/netns/generic.h \
   /work/main/include/uapi/linux/l4lb.h \
 
 /work/main/src/xmit.o: $(deps_/work/main/src/xmit.o)

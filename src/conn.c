@@ -122,6 +122,7 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 	reply->protocol = orig->protocol;
 	reply->dir = L4LB_DIR_REPLY;
 	cp->dest = dest;
+	cp->fwd = READ_ONCE(dest->fwd);
 	spin_lock_init(&cp->lock);
 	cp->state = orig->protocol == IPPROTO_TCP ? L4LB_TCP_SYN_RECV :
 						    L4LB_TCP_NONE;

@@ -19,7 +19,6 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include <net/icmp.h>
 #include <net/ip.h>
 
 #include "l4lb.h"
@@ -108,7 +107,7 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 	dest = l4lb_schedule(svc);
 	if (!dest) {
 		/* No server can take it: fail fast rather than time out. */
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 		return ERR_PTR(-EHOSTUNREACH);
 	}
 	return l4lb_conn_new(ln, t, dest) ?: ERR_PTR(-ENOMEM);
@@ -187,6 +186,12 @@ static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
 
 	l4lb_conn_set_state(ln, cp, L4LB_DIR_ORIG, p.th);
 	l4lb_stats_in(cp->dest, skb->len);
+	switch (cp->fwd) {
+	case L4LB_FWD_ROUTE:
+		return l4lb_xmit_dr(state->net, skb, cp);
+	case L4LB_FWD_TUNNEL:
+		return l4lb_xmit_tun(state->net, skb, cp);
+	}
 	if (l4lb_nat_request(skb, cp, p.thoff))
 		return NF_DROP;
 	return NF_ACCEPT;

@@ -20,10 +20,9 @@
 #include <linux/rhashtable.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/dst_cache.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/l4lb.h>
-
-#define L4LB_VERSION "0.1.0"
 
 /* Same order as enum l4lb_stats_attr, minus its UNSPEC. */
 enum l4lb_counter {
@@ -83,6 +82,7 @@ struct l4lb_dest {
 	atomic_t active;
 	atomic_t inactive;
 	int sched_idx;			/* slot in the scheduler state or -1 */
+	struct dst_cache dst_cache;	/* route to the server: DR and TUN */
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;	/* subtracted: zeroing, under lock */
 	refcount_t refcnt;
@@ -135,6 +135,7 @@ struct l4lb_conn {
 	spinlock_t lock;
 	u8 state;			/* enum l4lb_tcp_state */
 	u8 dead;			/* unlinked, under lock */
+	u8 fwd;				/* dest's method when created */
 	struct rcu_head rcu;
 };
 
@@ -277,6 +278,13 @@ int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,
 int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 		  enum l4lb_dir dir, unsigned int icmpoff,
 		  unsigned int inner_off);
+void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
+int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
+			  struct netlink_ext_ack *extack);
+unsigned int l4lb_xmit_dr(struct net *net, struct sk_buff *skb,
+			  struct l4lb_conn *cp);
+unsigned int l4lb_xmit_tun(struct net *net, struct sk_buff *skb,
+			   struct l4lb_conn *cp);
 
 /* selftest.c, with L4LB_DEBUG=1 */
 #ifdef DEBUG

@@ -441,17 +441,26 @@ static int l4lb_nl_dest_parse(struct genl_info *info,
 	return 0;
 }
 
-static int l4lb_nl_fwd(struct genl_info *info, struct nlattr *attr, u8 *fwd)
+/*
+ * Check a dest's forwarding method: DR and TUN deliver the packet as the
+ * client sent it, so they cannot map ports, and they need a route.
+ */
+static int l4lb_nl_fwd_check(struct genl_info *info, struct l4lb_service *svc,
+			     struct nlattr *attr, u8 fwd,
+			     const union nf_inet_addr *addr, __be16 port)
 {
-	if (!attr)
-		return 0;
-	*fwd = nla_get_u8(attr);
-	if (*fwd != L4LB_FWD_MASQ) {
+	if (fwd == L4LB_FWD_LOCAL) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "only NAT (-m) forwarding is supported yet");
+				    "local forwarding is not supported");
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	if (fwd != L4LB_FWD_MASQ && port != svc->key.port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "direct routing and tunnelling cannot map ports: the server port must be the service port");
+		return -EINVAL;
+	}
+	return l4lb_dest_check_route(genl_info_net(info), addr->ip, fwd,
+				     info->extack);
 }
 
 static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
@@ -472,8 +481,12 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 	err = l4lb_nl_dest_parse(info, svc, tb, &addr, &port);
-	if (!err)
-		err = l4lb_nl_fwd(info, tb[L4LB_DEST_A_FWD_METHOD], &fwd);
+	if (err)
+		goto out;
+	if (tb[L4LB_DEST_A_FWD_METHOD])
+		fwd = nla_get_u8(tb[L4LB_DEST_A_FWD_METHOD]);
+	err = l4lb_nl_fwd_check(info, svc, tb[L4LB_DEST_A_FWD_METHOD], fwd,
+				&addr, port);
 	if (err)
 		goto out;
 	if (tb[L4LB_DEST_A_WEIGHT])
@@ -526,7 +539,10 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 	fwd = dest->fwd;
-	err = l4lb_nl_fwd(info, tb[L4LB_DEST_A_FWD_METHOD], &fwd);
+	if (tb[L4LB_DEST_A_FWD_METHOD])
+		fwd = nla_get_u8(tb[L4LB_DEST_A_FWD_METHOD]);
+	err = l4lb_nl_fwd_check(info, svc, tb[L4LB_DEST_A_FWD_METHOD], fwd,
+				&dest->addr, dest->port);
 	if (err)
 		goto out;
 	weight = tb[L4LB_DEST_A_WEIGHT] ? nla_get_u32(tb[L4LB_DEST_A_WEIGHT]) :
@@ -619,7 +635,7 @@ static int l4lb_nl_fill_conn(struct sk_buff *skb, struct l4lb_conn *cp)
 	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(cp->state)) ||
 	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
 			left > 0 ? jiffies_to_msecs(left) : 0) ||
-	    nla_put_u8(skb, L4LB_CONN_A_FWD_METHOD, cp->dest->fwd))
+	    nla_put_u8(skb, L4LB_CONN_A_FWD_METHOD, cp->fwd))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

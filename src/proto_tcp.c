@@ -117,7 +117,7 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 	}
 
 	ev = l4lb_tcp_event(th);
-	if (dest->fwd != L4LB_FWD_MASQ)
+	if (cp->fwd != L4LB_FWD_MASQ)
 		tbl = TBL_INPUT_ONLY;
 	else
 		tbl = dir == L4LB_DIR_ORIG ? TBL_CLIENT : TBL_SERVER;

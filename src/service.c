@@ -56,6 +56,7 @@ static void l4lb_dest_free_rcu(struct rcu_head *head)
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
 
 	l4lb_service_put(dest->svc);
+	dst_cache_destroy(&dest->dst_cache);
 	l4lb_stats_free(dest->stats);
 	kfree(dest);
 }
@@ -265,7 +266,8 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 	if (!dest)
 		return ERR_PTR(-ENOMEM);
 	dest->stats = l4lb_stats_alloc();
-	if (!dest->stats) {
+	if (!dest->stats || dst_cache_init(&dest->dst_cache, GFP_KERNEL)) {
+		l4lb_stats_free(dest->stats);
 		kfree(dest);
 		return ERR_PTR(-ENOMEM);
 	}

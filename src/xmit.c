@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NAT rewriting: requests get the real server as destination, replies get
- * the virtual service back as source, and ICMP errors about a flow get the
+ * Transmission by forwarding method.
+ *
+ * NAT: requests get the real server as destination, replies get the
+ * virtual service back as source, and ICMP errors about a flow get the
  * same treatment for the header they quote. Checksums are updated
  * incrementally, which also covers CHECKSUM_PARTIAL (offloaded) packets.
+ *
+ * DR and TUN: the director sends the request itself, unchanged to the
+ * server's MAC or inside IPIP, and never sees the replies.
  */
 #include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
+#include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
 
 #include "l4lb.h"
 
@@ -137,4 +145,165 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 						 skb->len - icmpoff, 0));
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	return 0;
+}
+
+/*
+ * ICMP errors from PRE_ROUTING: icmp_send() picks its source from the
+ * packet's route, and before routing there is none yet.
+ */
+void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (!skb_dst(skb) &&
+	    ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
+				 skb->dev))
+		return;
+	icmp_send(skb, type, code, info);
+}
+
+/*
+ * The route to a DR or TUN server. FLOWI_FLAG_KNOWN_NH makes an on-link
+ * server its own next hop even though the packet still says VIP, which is
+ * what DR needs; for TUN the outer header names the server anyway.
+ */
+static struct rtable *l4lb_route(struct net *net, __be32 daddr, __be32 *saddr)
+{
+	struct flowi4 fl4 = {
+		.daddr		= daddr,
+		.flowi4_flags	= FLOWI_FLAG_KNOWN_NH,
+	};
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->rt_type != RTN_UNICAST) {
+		ip_rt_put(rt);
+		return ERR_PTR(-EINVAL);
+	}
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
+			  struct netlink_ext_ack *extack)
+{
+	struct rtable *rt;
+	__be32 saddr;
+	bool via_gw;
+
+	if (fwd != L4LB_FWD_ROUTE && fwd != L4LB_FWD_TUNNEL)
+		return 0;
+	rt = l4lb_route(net, addr, &saddr);
+	if (IS_ERR(rt)) {
+		NL_SET_ERR_MSG(extack,
+			       "no unicast route to the real server from this namespace");
+		return -ENETUNREACH;
+	}
+	via_gw = rt->rt_uses_gateway;
+	ip_rt_put(rt);
+	if (fwd == L4LB_FWD_ROUTE && via_gw) {
+		NL_SET_ERR_MSG(extack,
+			       "direct routing (-g) needs the real server on a directly connected network; use -i to tunnel");
+		return -ENETUNREACH;
+	}
+	return 0;
+}
+
+static struct rtable *l4lb_dest_route(struct net *net, struct l4lb_dest *dest,
+				      __be32 *saddr)
+{
+	struct rtable *rt;
+
+	rt = dst_cache_get_ip4(&dest->dst_cache, saddr);
+	if (rt)
+		return rt;
+	rt = l4lb_route(net, dest->addr.ip, saddr);
+	if (IS_ERR(rt))
+		return NULL;
+	dst_cache_set_ip4(&dest->dst_cache, &rt->dst, *saddr);
+	return rt;
+}
+
+/* Send a packet that now carries @rt; the caller returns NF_STOLEN. */
+static void l4lb_send(struct net *net, struct sk_buff *skb, struct rtable *rt)
+{
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	nf_reset_ct(skb);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	ip_local_out(net, NULL, skb);
+}
+
+/* Direct routing: the packet goes unchanged to the server's MAC. */
+unsigned int l4lb_xmit_dr(struct net *net, struct sk_buff *skb,
+			  struct l4lb_conn *cp)
+{
+	struct rtable *rt;
+	__be32 saddr;
+
+	rt = l4lb_dest_route(net, cp->dest, &saddr);
+	if (!rt || rt->rt_uses_gateway) {
+		net_warn_ratelimited("l4lb: DR server %pI4 is not on-link: dropping\n",
+				     &cp->dest->addr.ip);
+		if (rt)
+			ip_rt_put(rt);
+		return NF_DROP;
+	}
+	skb_forward_csum(skb);
+	l4lb_send(net, skb, rt);
+	return NF_STOLEN;
+}
+
+/*
+ * IPIP to the server, from the director's address on the route to it.
+ * A request with DF set that no longer fits gets a fragmentation-needed
+ * back to the client with the room left; without DF the outer packet is
+ * fragmented on the way out.
+ */
+unsigned int l4lb_xmit_tun(struct net *net, struct sk_buff *skb,
+			   struct l4lb_conn *cp)
+{
+	const struct iphdr *old = ip_hdr(skb);
+	__be16 df = old->frag_off & htons(IP_DF);
+	u8 tos = old->tos, ttl;
+	struct rtable *rt;
+	struct iphdr *iph;
+	unsigned int mtu;
+	__be32 saddr;
+
+	rt = l4lb_dest_route(net, cp->dest, &saddr);
+	if (!rt)
+		return NF_DROP;
+	mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr);
+	if (df && (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
+				     skb->len > mtu)) {
+		ip_rt_put(rt);
+		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			       htonl(mtu));
+		return NF_DROP;
+	}
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph)) ||
+	    iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4)) {
+		ip_rt_put(rt);
+		return NF_DROP;
+	}
+	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+	ttl = ip4_dst_hoplimit(&rt->dst);
+
+	skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = tos;
+	iph->frag_off = df;
+	iph->ttl = ttl;
+	iph->protocol = IPPROTO_IPIP;
+	iph->saddr = saddr;
+	iph->daddr = cp->dest->addr.ip;
+	__ip_select_ident(net, iph, skb_shinfo(skb)->gso_segs ?: 1);
+	l4lb_send(net, skb, rt);
+	return NF_STOLEN;
 }
