@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef FAKE_L4LB_H
+#define FAKE_L4LB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/netlink.h>
+
+/* Only the interposed libc calls leave the shared object. */
+#define FAKE_EXPORT __attribute__((visibility("default")))
+
+#define FAKE_FAMILY_ID	0x42
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Replies are built one datagram at a time, messages appended to it. */
+void fake_dgram_begin(void);
+void fake_dgram_end(void);
+/* Returns the message's offset for fake_msg_end(); adds a genl header. */
+size_t fake_msg_begin(const struct nlmsghdr *req, uint16_t type, uint16_t flags, uint8_t cmd);
+void fake_msg_end(size_t off);
+
+void fake_attr(uint16_t type, const void *data, size_t len);
+void fake_attr_u8(uint16_t t, uint8_t v);
+void fake_attr_u16(uint16_t t, uint16_t v);
+void fake_attr_u32(uint16_t t, uint32_t v);
+void fake_attr_u64(uint16_t t, uint64_t v);
+void fake_attr_str(uint16_t t, const char *s);
+void fake_attr_addr(uint16_t t, const char *ipv4);
+size_t fake_nest_begin(uint16_t type);
+void fake_nest_end(size_t off);
+
+/* A datagram with NLMSG_ERROR for @req; @error 0 is an ack. */
+void fake_reply_error(const struct nlmsghdr *req, int error, const char *extack);
+/* Append NLMSG_DONE to the current datagram. */
+void fake_reply_done(const struct nlmsghdr *req, int error, const char *extack);
+
+/* The l4lb family: answer one request. */
+void fake_l4lb_handle(const struct nlmsghdr *req);
+
+#endif /* FAKE_L4LB_H */

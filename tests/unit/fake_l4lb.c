@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A stand-in for the l4lb kernel module, loaded with LD_PRELOAD under
+ * ipvsctl so its netlink code runs end to end on a host without the module.
+ *
+ * fake_nl.c intercepts sendmsg()/recvmsg()/setsockopt() on generic-netlink
+ * sockets; this file answers like the kernel would: the controller (there)
+ * resolves "l4lb", dumps
+ * return canned services, servers and connections, and errors come back
+ * with extended-ack TLVs (only if the socket asked for them, as the kernel
+ * does). Every l4lb request is decoded into one line of FAKE_L4LB_LOG so
+ * tests can check exactly which attributes were sent.
+ *
+ * Environment:
+ *   FAKE_L4LB_LOG=file       append decoded requests
+ *   FAKE_L4LB_ABSENT=1       the family does not exist
+ *   FAKE_L4LB_FAIL=errno     fail every l4lb request with -errno
+ *   FAKE_L4LB_EXTACK=text    extack message for FAKE_L4LB_FAIL / dump failures
+ *   FAKE_L4LB_DUMP_FAIL=errno  dumps end in NLMSG_DONE(-errno), the service
+ *                            dump right after its first service
+ *   FAKE_L4LB_WARN=text      successful acks carry this extack message
+ *   FAKE_L4LB_NO_CAP=1       echo whole requests in errors despite NETLINK_CAP_ACK
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+#include <linux/l4lb.h>
+#include <linux/netlink.h>
+
+#include "fake.h"
+
+struct svc {
+	uint8_t proto;
+	const char *addr;
+	uint16_t port;
+	const char *sched;
+	uint32_t flags, timeout;
+	const char *mask;
+	uint64_t stats[5];
+};
+
+struct dest {
+	int svc;		/* index into svcs[] */
+	const char *addr;
+	uint16_t port;
+	uint8_t fwd;
+	uint32_t weight, active, inactive;
+	uint64_t stats[5];
+};
+
+/* Deliberately unsorted: ipvsctl must sort. */
+static const struct svc svcs[] = {
+	{ IPPROTO_UDP, "10.0.0.1", 53, "rr", 0, 0, NULL, { 0 } },
+	{ IPPROTO_TCP, "10.0.0.2", 443, "wrr", L4LB_SVC_F_PERSISTENT, 360, "255.255.255.0",
+	  { 10, 20, 30, 40, 50 } },
+	{ IPPROTO_TCP, "10.0.0.1", 80, "wlc", 0, 0, NULL,
+	  { 123456, 1000000, 900000, 150000000, 2000000000ULL } },
+};
+
+static const struct dest dests[] = {
+	{ 2, "192.168.1.3", 80, L4LB_FWD_MASQ, 2, 5, 1, { 100, 1, 2, 3, 4 } },
+	{ 2, "192.168.1.2", 80, L4LB_FWD_MASQ, 1, 0, 0, { 0 } },
+	{ 1, "192.168.1.4", 443, L4LB_FWD_ROUTE, 3, 7, 2, { 0 } },
+};
+
+static void logf_(const char *fmt, ...)
+{
+	const char *path = getenv("FAKE_L4LB_LOG");
+	va_list ap;
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+struct key {
+	bool set;
+	uint8_t proto;
+	uint32_t addr;
+	uint16_t port;
+};
+
+enum kind { K_U8, K_U16, K_BE16, K_U32, K_ADDR, K_MASK, K_STR };
+
+/* How to print each attribute of the service and dest nests. */
+static const struct field {
+	bool svc;
+	uint16_t type;
+	const char *name;
+	enum kind kind;
+} fields[] = {
+	{ true, L4LB_SVC_A_AF, "af", K_U16 },
+	{ true, L4LB_SVC_A_PROTOCOL, "proto", K_U8 },
+	{ true, L4LB_SVC_A_ADDR, "addr", K_ADDR },
+	{ true, L4LB_SVC_A_PORT, "port", K_BE16 },
+	{ true, L4LB_SVC_A_SCHED_NAME, "sched", K_STR },
+	{ true, L4LB_SVC_A_FLAGS, "flags", K_U32 },
+	{ true, L4LB_SVC_A_TIMEOUT, "timeout", K_U32 },
+	{ true, L4LB_SVC_A_NETMASK, "netmask", K_MASK },
+	{ false, L4LB_DEST_A_AF, "af", K_U16 },
+	{ false, L4LB_DEST_A_ADDR, "addr", K_ADDR },
+	{ false, L4LB_DEST_A_PORT, "port", K_BE16 },
+	{ false, L4LB_DEST_A_FWD_METHOD, "fwd", K_U8 },
+	{ false, L4LB_DEST_A_WEIGHT, "weight", K_U32 },
+};
+
+/* Append " name=value" for one attribute; the service key is kept in @key. */
+static void decode_attr(const struct nlattr *a, bool is_svc, char *log, size_t loglen,
+			struct key *key)
+{
+	const uint8_t *d = (const uint8_t *)a + NLA_HDRLEN;
+	size_t off = strlen(log), len = a->nla_len - NLA_HDRLEN, i;
+	char addr[INET_ADDRSTRLEN];
+	uint32_t v32 = 0;
+	uint16_t v16 = 0;
+
+	memcpy(&v32, d, len >= 4 ? 4 : 0);
+	memcpy(&v16, d, len >= 2 ? 2 : 0);
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (fields[i].svc == is_svc && fields[i].type == a->nla_type)
+			break;
+	if (i == ARRAY_SIZE(fields)) {
+		snprintf(log + off, loglen - off, " attr%u", a->nla_type);
+		return;
+	}
+	off += snprintf(log + off, loglen - off, " %s=", fields[i].name);
+	switch (fields[i].kind) {
+	case K_U8:
+		snprintf(log + off, loglen - off, "%u", d[0]);
+		break;
+	case K_U16:
+		snprintf(log + off, loglen - off, "%u", v16);
+		break;
+	case K_BE16:
+		snprintf(log + off, loglen - off, "%u", ntohs(v16));
+		break;
+	case K_U32:
+		snprintf(log + off, loglen - off, "%u", v32);
+		break;
+	case K_ADDR:
+	case K_MASK:
+		snprintf(log + off, loglen - off, "%s%s", inet_ntop(AF_INET, d, addr, sizeof(addr)),
+			 fields[i].kind == K_ADDR && len != 16 ? "(BADLEN)" : "");
+		break;
+	case K_STR:
+		snprintf(log + off, loglen - off, "%.*s", (int)len, (const char *)d);
+		break;
+	}
+	if (!is_svc)
+		return;
+	if (a->nla_type == L4LB_SVC_A_PROTOCOL)
+		key->proto = d[0];
+	else if (a->nla_type == L4LB_SVC_A_ADDR)
+		memcpy(&key->addr, d, 4);
+	else if (a->nla_type == L4LB_SVC_A_PORT)
+		key->port = ntohs(v16);
+}
+
+/* Like the kernel's strict validation: nests must carry NLA_F_NESTED. */
+static int decode_nest(const struct nlattr *nest, bool is_svc, char *log, size_t loglen,
+		       struct key *key)
+{
+	int rem = nest->nla_len - NLA_HDRLEN;
+	const struct nlattr *a;
+
+	if (!(nest->nla_type & NLA_F_NESTED))
+		return -1;
+	for (a = (const void *)((const char *)nest + NLA_HDRLEN);
+	     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len), a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len)))
+		decode_attr(a, is_svc, log, loglen, key);
+	key->set = is_svc;
+	return 0;
+}
+
+static const char *const cmd_names[] = {
+	"UNSPEC", "GET_INFO", "NEW_SERVICE", "SET_SERVICE", "DEL_SERVICE", "GET_SERVICE",
+	"NEW_DEST", "SET_DEST", "DEL_DEST", "GET_DEST", "FLUSH", "ZERO", "GET_CONN",
+	"SET_CONFIG", "GET_CONFIG",
+};
+
+static void put_stats(uint16_t type, const uint64_t *s)
+{
+	size_t n = fake_nest_begin(type);
+	int i;
+
+	for (i = 0; i < 5; i++)
+		fake_attr_u64(L4LB_STATS_A_CONNS + i, s[i]);
+	fake_nest_end(n);
+}
+
+static void put_service(const struct svc *s, int idx)
+{
+	size_t n = fake_nest_begin(L4LB_A_SERVICE);
+	int nr = 0, i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(dests); i++)
+		nr += dests[i].svc == idx;
+	fake_attr_u16(L4LB_SVC_A_AF, AF_INET);
+	fake_attr_u8(L4LB_SVC_A_PROTOCOL, s->proto);
+	fake_attr_addr(L4LB_SVC_A_ADDR, s->addr);
+	fake_attr_u16(L4LB_SVC_A_PORT, htons(s->port));
+	fake_attr_str(L4LB_SVC_A_SCHED_NAME, s->sched);
+	fake_attr_u32(L4LB_SVC_A_FLAGS, s->flags);
+	fake_attr_u32(L4LB_SVC_A_TIMEOUT, s->timeout);
+	if (s->mask) {
+		uint32_t m;
+
+		inet_pton(AF_INET, s->mask, &m);
+		fake_attr_u32(L4LB_SVC_A_NETMASK, m);
+	}
+	put_stats(L4LB_SVC_A_STATS, s->stats);
+	fake_attr_u32(L4LB_SVC_A_NR_DESTS, (uint32_t)nr);
+	fake_nest_end(n);
+}
+
+static void put_dest(const struct dest *d)
+{
+	size_t n = fake_nest_begin(L4LB_A_DEST);
+
+	fake_attr_u16(L4LB_DEST_A_AF, AF_INET);
+	fake_attr_addr(L4LB_DEST_A_ADDR, d->addr);
+	fake_attr_u16(L4LB_DEST_A_PORT, htons(d->port));
+	fake_attr_u8(L4LB_DEST_A_FWD_METHOD, d->fwd);
+	fake_attr_u32(L4LB_DEST_A_WEIGHT, d->weight);
+	fake_attr_u32(L4LB_DEST_A_ACTIVE_CONNS, d->active);
+	fake_attr_u32(L4LB_DEST_A_INACT_CONNS, d->inactive);
+	put_stats(L4LB_DEST_A_STATS, d->stats);
+	fake_nest_end(n);
+}
+
+static void put_conn(uint8_t proto, const char *c, uint16_t cp, const char *v, uint16_t vp,
+		     const char *d, uint16_t dp, uint8_t state, uint32_t expires)
+{
+	size_t n = fake_nest_begin(L4LB_A_CONN);
+
+	fake_attr_u16(L4LB_CONN_A_AF, AF_INET);
+	fake_attr_u8(L4LB_CONN_A_PROTOCOL, proto);
+	fake_attr_addr(L4LB_CONN_A_CADDR, c);
+	fake_attr_u16(L4LB_CONN_A_CPORT, htons(cp));
+	fake_attr_addr(L4LB_CONN_A_VADDR, v);
+	fake_attr_u16(L4LB_CONN_A_VPORT, htons(vp));
+	fake_attr_addr(L4LB_CONN_A_DADDR, d);
+	fake_attr_u16(L4LB_CONN_A_DPORT, htons(dp));
+	fake_attr_u8(L4LB_CONN_A_STATE, state);
+	fake_attr_u32(L4LB_CONN_A_EXPIRES, expires);
+	fake_attr_u8(L4LB_CONN_A_FWD_METHOD, L4LB_FWD_MASQ);
+	fake_nest_end(n);
+}
+
+static int find_svc(const struct key *k)
+{
+	uint32_t a;
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(svcs); i++) {
+		inet_pton(AF_INET, svcs[i].addr, &a);
+		if (k->set && svcs[i].proto == k->proto && a == k->addr && svcs[i].port == k->port)
+			return i;
+	}
+	return -1;
+}
+
+static int env_errno(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? atoi(v) : 0;
+}
+
+static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct key *key)
+{
+	int fail = env_errno("FAKE_L4LB_DUMP_FAIL");
+	int i, idx = find_svc(key);
+	size_t off;
+
+	fake_dgram_begin();
+	switch (cmd) {
+	case L4LB_CMD_GET_SERVICE:
+		for (i = 0; i < (int)ARRAY_SIZE(svcs); i++) {
+			off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
+			put_service(&svcs[i], i);
+			fake_msg_end(off);
+			if (fail)
+				break;
+		}
+		break;
+	case L4LB_CMD_GET_DEST:
+		for (i = 0; i < (int)ARRAY_SIZE(dests); i++) {
+			if (dests[i].svc != idx)
+				continue;
+			off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
+			put_dest(&dests[i]);
+			fake_msg_end(off);
+		}
+		break;
+	case L4LB_CMD_GET_CONN:
+		/* Two nests in one message, then one more: both must be read. */
+		off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
+		put_conn(IPPROTO_UDP, "10.0.0.9", 40000, "10.0.0.1", 53, "192.168.1.3", 53,
+			 L4LB_TCP_NONE, 299000);
+		put_conn(IPPROTO_TCP, "10.0.0.5", 51234, "10.0.0.1", 80, "192.168.1.2", 80,
+			 L4LB_TCP_ESTABLISHED, 899999);
+		fake_msg_end(off);
+		off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
+		put_conn(IPPROTO_TCP, "10.0.0.4", 1025, "10.0.0.1", 80, "192.168.1.3", 80,
+			 L4LB_TCP_FIN_WAIT, 61000);
+		fake_msg_end(off);
+		break;
+	}
+	/* The kernel batches a dump into one datagram, NLMSG_DONE included. */
+	fake_reply_done(req, fail ? -fail : 0, fail ? getenv("FAKE_L4LB_EXTACK") : NULL);
+	fake_dgram_end();
+}
+
+void fake_l4lb_handle(const struct nlmsghdr *req)
+{
+	int rem = (int)req->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	const struct genlmsghdr *g = NLMSG_DATA(req);
+	bool dump = req->nlmsg_flags & NLM_F_DUMP;
+	int fail = env_errno("FAKE_L4LB_FAIL");
+	struct key key = { 0 }, dkey = { 0 };
+	const struct nlattr *a;
+	char log[1024];
+	size_t off;
+
+	snprintf(log, sizeof(log), "%s%s%s",
+		 g->cmd < ARRAY_SIZE(cmd_names) ? cmd_names[g->cmd] : "?",
+		 dump ? " dump" : "", req->nlmsg_flags & NLM_F_ACK ? " ack" : "");
+	for (a = (const void *)((const char *)g + GENL_HDRLEN);
+	     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len), a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+		uint16_t type = a->nla_type & NLA_TYPE_MASK;
+		uint32_t v = 0;
+
+		off = strlen(log);
+		if (type == L4LB_A_SERVICE || type == L4LB_A_DEST) {
+			snprintf(log + off, sizeof(log) - off, " %s{",
+				 type == L4LB_A_SERVICE ? "service" : "dest");
+			if (decode_nest(a, type == L4LB_A_SERVICE, log, sizeof(log),
+					type == L4LB_A_SERVICE ? &key : &dkey)) {
+				fake_reply_error(req, -EINVAL, "NLA_F_NESTED is missing");
+				return;
+			}
+			off = strlen(log);
+			snprintf(log + off, sizeof(log) - off, " }");
+		} else {
+			memcpy(&v, (const char *)a + NLA_HDRLEN, a->nla_len >= NLA_HDRLEN + 4 ? 4 : 0);
+			snprintf(log + off, sizeof(log) - off, " %s=%u",
+				 type == L4LB_A_TIMEOUT_TCP ? "tcp" :
+				 type == L4LB_A_TIMEOUT_TCP_FIN ? "tcpfin" :
+				 type == L4LB_A_TIMEOUT_UDP ? "udp" : "attr", v);
+		}
+	}
+	logf_("%s\n", log);
+
+	if (fail) {
+		fake_reply_error(req, -fail, getenv("FAKE_L4LB_EXTACK"));
+		return;
+	}
+	if (dump) {
+		if (g->cmd == L4LB_CMD_GET_DEST && find_svc(&key) < 0) {
+			fake_reply_error(req, -ENOENT, "no such service");
+			return;
+		}
+		handle_dump(req, g->cmd, &key);
+		return;
+	}
+
+	switch (g->cmd) {
+	case L4LB_CMD_GET_INFO:
+	case L4LB_CMD_GET_CONFIG:
+	case L4LB_CMD_GET_SERVICE:
+		if (g->cmd == L4LB_CMD_GET_SERVICE && find_svc(&key) < 0) {
+			fake_reply_error(req, -ENOENT, "no such service");
+			return;
+		}
+		fake_dgram_begin();
+		off = fake_msg_begin(req, FAKE_FAMILY_ID, 0, g->cmd);
+		if (g->cmd == L4LB_CMD_GET_INFO) {
+			fake_attr_str(L4LB_A_VERSION, "0.1.0-fake");
+			fake_attr_u32(L4LB_A_CONN_COUNT, 3);
+			fake_attr_u32(L4LB_A_CONN_TAB_SIZE, 4096);
+		} else if (g->cmd == L4LB_CMD_GET_CONFIG) {
+			fake_attr_u32(L4LB_A_TIMEOUT_TCP, 900);
+			fake_attr_u32(L4LB_A_TIMEOUT_TCP_FIN, 120);
+			fake_attr_u32(L4LB_A_TIMEOUT_UDP, 300);
+		} else {
+			put_service(&svcs[find_svc(&key)], find_svc(&key));
+		}
+		fake_msg_end(off);
+		fake_dgram_end();
+		break;
+	default:
+		break;
+	}
+	if (req->nlmsg_flags & NLM_F_ACK)
+		fake_reply_error(req, 0, getenv("FAKE_L4LB_WARN"));
+}
+

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the pure formatting helpers (fmt.c) and for the listing
+ * layouts (show.c), captured through open_memstream().
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fmt.h"
+#include "show.h"
+#include "test_util.h"
+
+static void check_number(uint64_t v, bool exact, const char *want)
+{
+	char buf[FMT_NUM_LEN], name[96];
+
+	snprintf(name, sizeof(name), "fmt_number(%llu%s) = %s", (unsigned long long)v,
+		 exact ? ", exact" : "", want);
+	CHECK_STR(fmt_number(buf, sizeof(buf), v, exact), want, name);
+}
+
+static void v4(uint8_t addr[16], const char *s)
+{
+	memset(addr, 0, 16);
+	inet_pton(AF_INET, s, addr);
+}
+
+static void test_numbers(void)
+{
+	check_number(0, false, "0");
+	check_number(99999, false, "99999");
+	check_number(100000, false, "100K");
+	check_number(123456, false, "123K");
+	check_number(99999999, false, "99999K");
+	check_number(100000000, false, "100M");
+	check_number(1234567890, false, "1234M");
+	check_number(100000000000ULL, false, "100G");
+	check_number(123456789012345ULL, false, "123T");
+	check_number(123456, true, "123456");
+	check_number(UINT64_MAX, true, "18446744073709551615");
+}
+
+static void test_addresses(void)
+{
+	char buf[FMT_ADDR_LEN];
+	uint8_t a[16];
+
+	v4(a, "10.0.0.1");
+	CHECK_STR(fmt_addr_port(buf, sizeof(buf), AF_INET, a, 80), "10.0.0.1:80",
+		  "fmt_addr_port IPv4");
+	v4(a, "255.255.255.255");
+	CHECK_STR(fmt_addr_port(buf, sizeof(buf), AF_INET, a, 65535), "255.255.255.255:65535",
+		  "fmt_addr_port widest IPv4");
+	v4(a, "0.0.0.0");
+	CHECK_STR(fmt_addr_port(buf, sizeof(buf), AF_INET, a, 0), "0.0.0.0:0",
+		  "fmt_addr_port zero");
+	inet_pton(AF_INET6, "2001:db8::1", a);
+	CHECK_STR(fmt_addr_port(buf, sizeof(buf), AF_INET6, a, 443), "[2001:db8::1]:443",
+		  "fmt_addr_port IPv6 in brackets");
+	CHECK_STR(fmt_addr_port(buf, sizeof(buf), 99, a, 1), "?:1",
+		  "fmt_addr_port unknown family");
+	v4(a, "192.168.1.2");
+	CHECK_STR(fmt_addr(buf, sizeof(buf), AF_INET, a), "192.168.1.2", "fmt_addr IPv4");
+}
+
+static void test_names(void)
+{
+	char buf[16];
+
+	CHECK_STR(fmt_expire(buf, sizeof(buf), 899999), "14:59", "fmt_expire rounds down");
+	CHECK_STR(fmt_expire(buf, sizeof(buf), 0), "00:00", "fmt_expire zero");
+	CHECK_STR(fmt_expire(buf, sizeof(buf), 6000000), "100:00", "fmt_expire 100 minutes");
+	CHECK_STR(fmt_fwd(L4LB_FWD_MASQ), "Masq", "fmt_fwd masq");
+	CHECK_STR(fmt_fwd(L4LB_FWD_LOCAL), "Local", "fmt_fwd local");
+	CHECK_STR(fmt_fwd(L4LB_FWD_TUNNEL), "Tunnel", "fmt_fwd tunnel");
+	CHECK_STR(fmt_fwd(L4LB_FWD_ROUTE), "Route", "fmt_fwd route");
+	CHECK_STR(fmt_fwd(200), "?", "fmt_fwd unknown");
+	CHECK_STR(fmt_state(IPPROTO_TCP, L4LB_TCP_ESTABLISHED), "ESTABLISHED",
+		  "fmt_state established");
+	CHECK_STR(fmt_state(IPPROTO_TCP, L4LB_TCP_SYNACK), "SYNACK", "fmt_state synack");
+	CHECK_STR(fmt_state(IPPROTO_TCP, L4LB_TCP_CLOSE), "CLOSE", "fmt_state close");
+	CHECK_STR(fmt_state(IPPROTO_TCP, 42), "?", "fmt_state unknown");
+	CHECK_STR(fmt_state(IPPROTO_UDP, L4LB_TCP_NONE), "UDP", "fmt_state udp");
+	CHECK_STR(fmt_proto(IPPROTO_UDP), "UDP", "fmt_proto udp");
+}
+
+/* Run @fn against a memory stream and return what it wrote (caller frees). */
+#define CAPTURE(out, stmt)						\
+	do {								\
+		size_t __len;						\
+		FILE *f = open_memstream(&(out), &__len);		\
+		stmt;							\
+		fclose(f);						\
+	} while (0)
+
+static void test_json_string(void)
+{
+	char *out = NULL;
+
+	CAPTURE(out, json_string(f, "a\"b\\c\n\x01\xc3\xa9"));
+	CHECK_STR(out, "\"a\\\"b\\\\c\\n\\u0001\\u00c3\\u00a9\"", "json_string escapes");
+	free(out);
+	CAPTURE(out, json_string(f, ""));
+	CHECK_STR(out, "\"\"", "json_string empty");
+	free(out);
+}
+
+void run_fmt_tests(void)
+{
+	test_numbers();
+	test_addresses();
+	test_names();
+	test_json_string();
+}
+
+static const struct l4lb_info info = { "0.1.0", 3, 4096 };
+
+static struct svc_entry *sample_services(size_t *n)
+{
+	struct svc_entry *s = calloc(3, sizeof(*s));
+	struct dest_entry *d = calloc(3, sizeof(*d));
+
+	/* Deliberately out of order: UDP first, servers reversed. */
+	s[0] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_UDP, .port = 53,
+				   .sched = "rr" };
+	v4(s[0].addr, "10.0.0.1");
+	s[1] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80,
+				   .sched = "wlc", .dests = d, .ndests = 2,
+				   .stats = { 123456, 2000000, 5, 99999, 100000000 } };
+	v4(s[1].addr, "10.0.0.1");
+	d[0] = (struct dest_entry){ .af = AF_INET, .port = 80, .fwd = L4LB_FWD_ROUTE,
+				    .weight = 3, .active = 12, .inactive = 7 };
+	v4(d[0].addr, "192.168.1.10");
+	d[1] = (struct dest_entry){ .af = AF_INET, .port = 80, .fwd = L4LB_FWD_MASQ,
+				    .weight = 1, .stats = { 1, 2, 3, 4, 5 } };
+	v4(d[1].addr, "192.168.1.2");
+	s[2] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 443,
+				   .sched = "sh", .flags = L4LB_SVC_F_PERSISTENT,
+				   .timeout = 360, .netmask = htonl(0xffffff00),
+				   .dests = d + 2, .ndests = 1 };
+	v4(s[2].addr, "10.0.0.1");
+	d[2] = (struct dest_entry){ .af = AF_INET, .port = 443, .fwd = L4LB_FWD_TUNNEL,
+				    .weight = 65535, .active = 4000000000u };
+	v4(d[2].addr, "172.16.0.1");
+	*n = 3;
+	sort_services(s, 3);
+	return s;
+}
+
+static void test_show_services(void)
+{
+	struct list_opts text = { 0 }, stats = { .stats = true }, json = { .json = true };
+	struct svc_entry *s;
+	char *out = NULL;
+	size_t n;
+
+	s = sample_services(&n);
+	CAPTURE(out, show_services(f, &info, s, n, &text));
+	CHECK_STR(out,
+		  "l4lb version 0.1.0 (size=4096)\n"
+		  "Prot LocalAddress:Port Scheduler Flags\n"
+		  "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		  "TCP  10.0.0.1:80 wlc\n"
+		  "  -> 192.168.1.2:80               Masq    1      0          0\n"
+		  "  -> 192.168.1.10:80              Route   3      12         7\n"
+		  "TCP  10.0.0.1:443 sh persistent 360 mask 255.255.255.0\n"
+		  "  -> 172.16.0.1:443               Tunnel  65535  4000000000 0\n"
+		  "UDP  10.0.0.1:53 rr\n",
+		  "show: text listing, sorted, ipvsadm columns");
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s, 1, &stats));
+	CHECK_STR(out,
+		  "l4lb version 0.1.0 (size=4096)\n"
+		  "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+		  "  -> RemoteAddress:Port\n"
+		  "TCP  10.0.0.1:80                      123K    2000K        5    99999     100M\n"
+		  "  -> 192.168.1.2:80                      1        2        3        4        5\n"
+		  "  -> 192.168.1.10:80                     0        0        0        0        0\n",
+		  "show: --stats listing with K/M suffixes");
+	free(out);
+
+	stats.exact = true;
+	CAPTURE(out, show_services(f, &info, s, 1, &stats));
+	CHECK(strstr(out, "TCP  10.0.0.1:80                    123456  2000000        5    99999 100000000\n"),
+	      "show: --stats --exact prints raw counters", "%s", out);
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s + 1, 1, &json));
+	CHECK_STR(out,
+		  "[{\"protocol\":\"TCP\",\"address\":\"10.0.0.1\",\"port\":443,"
+		  "\"scheduler\":\"sh\",\"persistent\":true,\"timeout\":360,"
+		  "\"netmask\":\"255.255.255.0\",\"servers\":[{\"address\":\"172.16.0.1\","
+		  "\"port\":443,\"forward\":\"Tunnel\",\"weight\":65535,\"active\":4000000000,"
+		  "\"inactive\":0,\"stats\":{\"conns\":0,\"inpkts\":0,\"outpkts\":0,"
+		  "\"inbytes\":0,\"outbytes\":0}}],\"stats\":{\"conns\":0,\"inpkts\":0,"
+		  "\"outpkts\":0,\"inbytes\":0,\"outbytes\":0}}]\n",
+		  "show: JSON service object");
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s, 0, &json));
+	CHECK_STR(out, "[]\n", "show: JSON empty list");
+	free(out);
+
+	free(s[0].dests);
+	free(s);
+}
+
+static void test_show_conns(void)
+{
+	struct list_opts text = { 0 }, json = { .json = true };
+	struct conn_entry c[2] = {
+		{ .af = AF_INET, .protocol = IPPROTO_UDP, .cport = 40000, .vport = 53,
+		  .dport = 53, .state = L4LB_TCP_NONE, .expires = 299000,
+		  .fwd = L4LB_FWD_MASQ },
+		{ .af = AF_INET, .protocol = IPPROTO_TCP, .cport = 51234, .vport = 80,
+		  .dport = 80, .state = L4LB_TCP_ESTABLISHED, .expires = 899500,
+		  .fwd = L4LB_FWD_ROUTE },
+	};
+	char *out = NULL;
+
+	v4(c[0].caddr, "10.0.0.3");
+	v4(c[0].vaddr, "10.0.0.1");
+	v4(c[0].daddr, "192.168.1.3");
+	v4(c[1].caddr, "10.0.0.2");
+	v4(c[1].vaddr, "10.0.0.1");
+	v4(c[1].daddr, "192.168.1.2");
+	sort_conns(c, 2);
+
+	CAPTURE(out, show_conns(f, c, 2, &text));
+	CHECK_STR(out,
+		  "l4lb connection entries\n"
+		  "pro expire state       source             virtual            destination\n"
+		  "TCP 14:59  ESTABLISHED 10.0.0.2:51234     10.0.0.1:80        192.168.1.2:80\n"
+		  "UDP 04:59  UDP         10.0.0.3:40000     10.0.0.1:53        192.168.1.3:53\n",
+		  "show: connection listing");
+	free(out);
+
+	CAPTURE(out, show_conns(f, c, 1, &json));
+	CHECK_STR(out,
+		  "[{\"protocol\":\"TCP\",\"state\":\"ESTABLISHED\",\"expires_ms\":899500,"
+		  "\"forward\":\"Route\",\"client\":{\"address\":\"10.0.0.2\",\"port\":51234},"
+		  "\"virtual\":{\"address\":\"10.0.0.1\",\"port\":80},"
+		  "\"server\":{\"address\":\"192.168.1.2\",\"port\":80}}]\n",
+		  "show: JSON connection object");
+	free(out);
+}
+
+static void test_show_timeouts(void)
+{
+	struct list_opts text = { 0 }, json = { .json = true };
+	struct timeouts t = { 900, 120, 300 };
+	char *out = NULL;
+
+	CAPTURE(out, show_timeouts(f, &t, &text));
+	CHECK_STR(out, "Timeout (tcp tcpfin udp): 900 120 300\n", "show: timeouts");
+	free(out);
+	CAPTURE(out, show_timeouts(f, &t, &json));
+	CHECK_STR(out, "{\"tcp\":900,\"tcpfin\":120,\"udp\":300}\n", "show: JSON timeouts");
+	free(out);
+}
+
+void run_show_tests(void)
+{
+	test_show_services();
+	test_show_conns();
+	test_show_timeouts();
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for ipvsctl's command-line parser and formatting helpers.
+ * Good command lines are checked through a canonical one-line description
+ * of the parsed request; bad ones through the exit code and a substring
+ * of the message.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "parse.h"
+#include "test_util.h"
+
+int tests_passed, tests_failed;
+
+#define ARGS(...) ((const char *[]){ "ipvsctl", __VA_ARGS__, NULL })
+
+struct parse_case {
+	const char *name;
+	const char **argv;
+	int rc;			/* 0 or EXIT_USAGE */
+	const char *want;	/* description when rc is 0, else message substring */
+};
+
+static const struct parse_case cases[] = {
+	/* Services. */
+	{ "add tcp service, default scheduler", ARGS("-A", "-t", "10.0.0.1:80"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:80 sched=wlc" },
+	{ "add udp service with -s", ARGS("-A", "-u", "10.0.0.1:53", "-s", "rr"), 0,
+	  "cmd=-A svc=UDP:10.0.0.1:53 sched=rr" },
+	{ "add service, long options",
+	  ARGS("--add-service", "--tcp-service", "10.0.0.1:80", "--scheduler", "wrr"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:80 sched=wrr" },
+	{ "edit service without -s sends no scheduler", ARGS("-E", "-t", "10.0.0.1:80"), 0,
+	  "cmd=-E svc=TCP:10.0.0.1:80" },
+	{ "edit service scheduler", ARGS("-E", "-t", "10.0.0.1:80", "-s", "lc"), 0,
+	  "cmd=-E svc=TCP:10.0.0.1:80 sched=lc" },
+	{ "persistent with default timeout", ARGS("-A", "-t", "10.0.0.1:443", "-p"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:443 sched=wlc persist=360" },
+	{ "persistent timeout as next word and netmask",
+	  ARGS("-A", "-t", "10.0.0.1:443", "-p", "600", "-M", "255.255.255.0"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:443 sched=wlc persist=600 mask=255.255.255.0" },
+	{ "persistent timeout attached", ARGS("-A", "-t", "10.0.0.1:443", "-p600", "-s", "rr"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:443 sched=rr persist=600" },
+	{ "--persistent=120 and prefix netmask",
+	  ARGS("-E", "-t", "10.0.0.1:443", "--persistent=120", "--netmask", "16"), 0,
+	  "cmd=-E svc=TCP:10.0.0.1:443 persist=120 mask=255.255.0.0" },
+	{ "edit netmask alone", ARGS("-E", "-t", "10.0.0.1:443", "-M", "255.255.255.255"), 0,
+	  "cmd=-E svc=TCP:10.0.0.1:443 mask=255.255.255.255" },
+	{ "delete service", ARGS("-D", "-u", "10.0.0.1:53"), 0, "cmd=-D svc=UDP:10.0.0.1:53" },
+
+	/* Real servers. */
+	{ "add server: port, -g and weight 1 default",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2"), 0,
+	  "cmd=-a svc=TCP:10.0.0.1:80 dest=192.168.1.2:80 fwd=Route weight=1" },
+	{ "add NAT server mapping the port",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2:8080", "-m", "-w", "5"), 0,
+	  "cmd=-a svc=TCP:10.0.0.1:80 dest=192.168.1.2:8080 fwd=Masq weight=5" },
+	{ "add tunnel server", ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2", "-i"), 0,
+	  "cmd=-a svc=TCP:10.0.0.1:80 dest=192.168.1.2:80 fwd=Tunnel weight=1" },
+	{ "add DR server with the same explicit port",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2:80", "-g", "-w", "65535"), 0,
+	  "cmd=-a svc=TCP:10.0.0.1:80 dest=192.168.1.2:80 fwd=Route weight=65535" },
+	{ "add server, long options",
+	  ARGS("--add-server", "--udp-service", "10.0.0.1:53", "--real-server", "192.168.1.3:5353",
+	       "--masquerading", "--weight", "3"), 0,
+	  "cmd=-a svc=UDP:10.0.0.1:53 dest=192.168.1.3:5353 fwd=Masq weight=3" },
+	{ "NAT server port 0 is allowed",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2:0", "-m"), 0,
+	  "cmd=-a svc=TCP:10.0.0.1:80 dest=192.168.1.2:0 fwd=Masq weight=1" },
+	{ "edit server sends only the weight",
+	  ARGS("-e", "-t", "10.0.0.1:80", "-r", "192.168.1.2:8080", "-w", "0"), 0,
+	  "cmd=-e svc=TCP:10.0.0.1:80 dest=192.168.1.2:8080 weight=0" },
+	{ "edit server forwarding only",
+	  ARGS("-e", "-t", "10.0.0.1:80", "-r", "192.168.1.2", "--ipip"), 0,
+	  "cmd=-e svc=TCP:10.0.0.1:80 dest=192.168.1.2:80 fwd=Tunnel" },
+	{ "delete server", ARGS("-d", "-t", "10.0.0.1:80", "-r", "192.168.1.2"), 0,
+	  "cmd=-d svc=TCP:10.0.0.1:80 dest=192.168.1.2:80" },
+
+	/* Other commands. */
+	{ "clear", ARGS("-C"), 0, "cmd=-C" },
+	{ "zero all", ARGS("--zero"), 0, "cmd=-Z" },
+	{ "zero one service", ARGS("-Z", "-t", "10.0.0.1:80"), 0, "cmd=-Z svc=TCP:10.0.0.1:80" },
+	{ "list -Ln", ARGS("-Ln"), 0, "cmd=-L list=n" },
+	{ "list -l with stats and exact", ARGS("-l", "--stats", "--exact", "-n"), 0,
+	  "cmd=-L list=n,stats,exact" },
+	{ "list connections as JSON", ARGS("-L", "-c", "--json"), 0, "cmd=-L list=c,json" },
+	{ "list one service", ARGS("--list", "-t", "10.0.0.1:80", "--numeric"), 0,
+	  "cmd=-L svc=TCP:10.0.0.1:80 list=n" },
+	{ "list timeouts", ARGS("-L", "--timeout"), 0, "cmd=-L list=timeout" },
+	{ "set timeouts", ARGS("--set", "900", "120", "300"), 0, "cmd=--set set=900/120/300" },
+	{ "set with zeros kept", ARGS("--set", "0", "0", "60"), 0, "cmd=--set set=0/0/60" },
+	{ "help wins over anything", ARGS("-A", "-h", "--bogus"), 0, "cmd=-h" },
+	{ "version", ARGS("-v"), 0, "cmd=-v" },
+
+	/* Usage errors: exit 2 and a message naming the problem. */
+	{ "no command", ARGS("-n"), EXIT_USAGE, "no command given" },
+	{ "conflicting commands", ARGS("-A", "-D", "-t", "10.0.0.1:80"), EXIT_USAGE,
+	  "conflicting commands: -A (--add-service) and -D (--delete-service)" },
+	{ "conflicting forwarding",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2", "-g", "-m"), EXIT_USAGE,
+	  "conflicting forwarding methods: -g (--gatewaying) and -m (--masquerading)" },
+	{ "add service without -t", ARGS("-A", "-s", "rr"), EXIT_USAGE,
+	  "-A (--add-service) needs a service" },
+	{ "delete server without -t", ARGS("-d", "-r", "1.2.3.4"), EXIT_USAGE,
+	  "-d (--delete-server) needs a service" },
+	{ "add server without -r", ARGS("-a", "-t", "10.0.0.1:80"), EXIT_USAGE,
+	  "needs a real server: -r" },
+	{ "-r with -A", ARGS("-A", "-t", "10.0.0.1:80", "-r", "1.2.3.4"), EXIT_USAGE,
+	  "-r (--real-server) needs -a, -e or -d" },
+	{ "-w with -A", ARGS("-A", "-t", "10.0.0.1:80", "-w", "3"), EXIT_USAGE,
+	  "option -w (--weight) is not valid with -A (--add-service)" },
+	{ "-s with -D", ARGS("-D", "-t", "10.0.0.1:80", "-s", "rr"), EXIT_USAGE,
+	  "option -s (--scheduler) is not valid with -D" },
+	{ "-w with -d", ARGS("-d", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-w", "2"), EXIT_USAGE,
+	  "option -w (--weight) is not valid with -d" },
+	{ "-t with -C", ARGS("-C", "-t", "10.0.0.1:80"), EXIT_USAGE, "is not valid with -C" },
+	{ "--json with -Z", ARGS("-Z", "--json"), EXIT_USAGE, "--json is not valid with -Z" },
+	{ "missing service port", ARGS("-A", "-t", "10.0.0.1"), EXIT_USAGE,
+	  "missing port in service '10.0.0.1'" },
+	{ "service port 0", ARGS("-A", "-t", "10.0.0.1:0"), EXIT_USAGE,
+	  "port 0 is out of range" },
+	{ "service port too big", ARGS("-A", "-t", "10.0.0.1:65536"), EXIT_USAGE,
+	  "bad port '65536'" },
+	{ "service port by name", ARGS("-A", "-t", "10.0.0.1:http"), EXIT_USAGE,
+	  "bad port 'http'" },
+	{ "empty port", ARGS("-A", "-t", "10.0.0.1:"), EXIT_USAGE, "bad port ''" },
+	{ "bad octet", ARGS("-A", "-t", "10.0.0.256:80"), EXIT_USAGE,
+	  "bad service address '10.0.0.256'" },
+	{ "host name", ARGS("-A", "-t", "www.example.com:80"), EXIT_USAGE,
+	  "bad service address 'www.example.com'" },
+	{ "IPv6 service", ARGS("-A", "-t", "[2001:db8::1]:80"), EXIT_USAGE,
+	  "IPv6 is not supported yet" },
+	{ "bare IPv6 server", ARGS("-a", "-t", "10.0.0.1:80", "-r", "2001:db8::1"), EXIT_USAGE,
+	  "IPv6 is not supported yet" },
+	{ "server port too big",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4:99999", "-m"), EXIT_USAGE,
+	  "bad port '99999'" },
+	{ "negative server port", ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4:-1", "-m"),
+	  EXIT_USAGE, "bad port '-1'" },
+	{ "weight too big", ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-w", "65536"),
+	  EXIT_USAGE, "bad weight '65536'" },
+	{ "negative weight", ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-w", "-1"),
+	  EXIT_USAGE, "bad weight '-1'" },
+	{ "weight not a number", ARGS("-e", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-w", "1x"),
+	  EXIT_USAGE, "bad weight '1x'" },
+	{ "scheduler name too long",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-s", "averyverylongname"), EXIT_USAGE,
+	  "scheduler name 'averyverylongname' is too long" },
+	{ "empty scheduler name", ARGS("-A", "-t", "10.0.0.1:80", "-s", ""), EXIT_USAGE,
+	  "empty scheduler name" },
+	{ "DR cannot map ports", ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4:8080"),
+	  EXIT_USAGE, "-g/-i (direct routing/tunnel) cannot map ports; server port 8080" },
+	{ "tunnel cannot map ports", ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4:81", "-i"),
+	  EXIT_USAGE, "cannot map ports" },
+	{ "edit to DR with another port",
+	  ARGS("-e", "-t", "10.0.0.1:80", "-r", "1.2.3.4:81", "-g"), EXIT_USAGE,
+	  "cannot map ports" },
+	{ "unknown long option", ARGS("-L", "--bogus"), EXIT_USAGE, "unknown option '--bogus'" },
+	{ "unknown short option", ARGS("-L", "-x"), EXIT_USAGE, "unknown option -x" },
+	{ "-t without its argument", ARGS("-A", "-t"), EXIT_USAGE,
+	  "option -t needs an argument" },
+	{ "--weight without its argument",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "--weight"), EXIT_USAGE,
+	  "option '--weight' needs an argument" },
+	{ "-c with --stats", ARGS("-L", "-c", "--stats"), EXIT_USAGE,
+	  "-c (--connection) lists the whole connection table" },
+	{ "-c with a service", ARGS("-L", "-c", "-t", "10.0.0.1:80"), EXIT_USAGE,
+	  "it takes no -t/-u service" },
+	{ "--timeout with --stats", ARGS("-L", "--timeout", "--stats"), EXIT_USAGE,
+	  "--timeout cannot be combined" },
+	{ "--set with two values", ARGS("--set", "1", "2"), EXIT_USAGE,
+	  "--set needs three values" },
+	{ "--set with a bad value", ARGS("--set", "1", "2", "x"), EXIT_USAGE,
+	  "bad --set value 'x'" },
+	{ "persistence timeout 0", ARGS("-A", "-t", "10.0.0.1:80", "-p", "0"), EXIT_USAGE,
+	  "bad persistence timeout '0'" },
+	{ "non-contiguous netmask",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-p", "-M", "255.0.255.0"), EXIT_USAGE,
+	  "bad netmask '255.0.255.0'" },
+	{ "netmask prefix too long", ARGS("-E", "-t", "10.0.0.1:80", "-M", "33"), EXIT_USAGE,
+	  "bad netmask '33'" },
+	{ "netmask without persistence on add", ARGS("-A", "-t", "10.0.0.1:80", "-M", "24"),
+	  EXIT_USAGE, "only applies to persistent services" },
+	{ "trailing word", ARGS("-L", "extra"), EXIT_USAGE, "unexpected argument 'extra'" },
+	{ "two services", ARGS("-A", "-t", "10.0.0.1:80", "-u", "10.0.0.1:53"), EXIT_USAGE,
+	  "only one service" },
+	{ "two real servers",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-r", "1.2.3.5"), EXIT_USAGE,
+	  "only one real server" },
+};
+
+static void describe(const struct request *req, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+	size_t off;
+	bool dest_cmd = req->cmd == CMD_ADD_DEST || req->cmd == CMD_EDIT_DEST ||
+			req->cmd == CMD_DEL_DEST;
+
+#define ADD(...) (off = strlen(buf), snprintf(buf + off, len - off, __VA_ARGS__))
+	buf[0] = '\0';
+	/* command_name() gives "-A (--add-service)": keep the short spelling. */
+	ADD("cmd=%.*s", (int)strcspn(command_name(req->cmd), " "), command_name(req->cmd));
+	if (req->opts & OPT_SERVICE)
+		ADD(" svc=%s:%s:%u", req->svc.protocol == IPPROTO_TCP ? "TCP" : "UDP",
+		    inet_ntop(AF_INET, req->svc.addr, a, sizeof(a)), req->svc.port);
+	if (req->svc.sched[0])
+		ADD(" sched=%s", req->svc.sched);
+	if (req->opts & OPT_PERSIST)
+		ADD(" persist=%u", req->svc.timeout);
+	if (req->opts & OPT_NETMASK)
+		ADD(" mask=%s", inet_ntop(AF_INET, &req->svc.netmask, a, sizeof(a)));
+	if (dest_cmd)
+		ADD(" dest=%s:%u", inet_ntop(AF_INET, req->dest.addr, a, sizeof(a)),
+		    req->dest.port);
+	if ((req->opts & OPT_FWD) || req->cmd == CMD_ADD_DEST)
+		ADD(" fwd=%s", fmt_fwd(req->dest.fwd));
+	if ((req->opts & OPT_WEIGHT) || req->cmd == CMD_ADD_DEST)
+		ADD(" weight=%u", req->dest.weight);
+	if (req->opts & (OPT_NUMERIC | OPT_CONN | OPT_STATS | OPT_EXACT | OPT_TIMEOUT | OPT_JSON))
+		ADD(" list=%s%s%s%s%s%s", req->list.numeric ? "n," : "",
+		    req->list.connections ? "c," : "", req->list.stats ? "stats," : "",
+		    req->list.exact ? "exact," : "", req->list.timeout ? "timeout," : "",
+		    req->list.json ? "json," : "");
+	if (req->cmd == CMD_SET)
+		ADD(" set=%u/%u/%u", req->set.tcp, req->set.tcp_fin, req->set.udp);
+#undef ADD
+	off = strlen(buf);
+	if (off && buf[off - 1] == ',')
+		buf[off - 1] = '\0';
+}
+
+static void run_parse_case(const struct parse_case *c)
+{
+	char *argv[32], err[256], desc[512], name[256];
+	struct request req;
+	int argc, rc;
+
+	for (argc = 0; c->argv[argc]; argc++)
+		argv[argc] = (char *)c->argv[argc];
+	argv[argc] = NULL;
+
+	rc = parse_args(argc, argv, &req, err, sizeof(err));
+	snprintf(name, sizeof(name), "parse: %s", c->name);
+	if (c->rc == 0) {
+		if (rc) {
+			CHECK(0, name, "rc %d, error '%s'", rc, err);
+			return;
+		}
+		describe(&req, desc, sizeof(desc));
+		CHECK_STR(desc, c->want, name);
+	} else {
+		CHECK(rc == c->rc && strstr(err, c->want) && !strchr(err, '\n'), name,
+		      "rc %d, error '%s', want rc %d and '%s'", rc, err, c->rc, c->want);
+	}
+}
+
+int main(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_parse_case(&cases[i]);
+	run_fmt_tests();
+	run_show_tests();
+
+	printf("%d passed, %d failed\n", tests_passed, tests_failed);
+	return tests_failed ? 1 : 0;
+}

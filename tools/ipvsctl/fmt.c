@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pure formatting helpers shared by the text and JSON listings. No netlink
+ * here, so the unit tests link this file directly.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <linux/l4lb.h>
+
+#include "fmt.h"
+#include "util.h"
+
+const char *fmt_number(char *buf, size_t len, uint64_t v, bool exact)
+{
+	static const char suffix[] = "KMGT";
+	uint64_t div = 1000;
+	int i;
+
+	if (exact || v < 100000) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	}
+	/*
+	 * Pick the smallest unit that leaves at most five digits, which keeps
+	 * e.g. 123456 -> "123K" and 99999999 -> "99999K" inside the column.
+	 */
+	for (i = 0; i < 3 && v / div >= 100000; i++)
+		div *= 1000;
+	snprintf(buf, len, "%" PRIu64 "%c", v / div, suffix[i]);
+	return buf;
+}
+
+const char *fmt_addr(char *buf, size_t len, uint16_t af, const uint8_t *addr)
+{
+	if ((af != AF_INET && af != AF_INET6) ||
+	    !inet_ntop(af, addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *fmt_addr_port(char *buf, size_t len, uint16_t af, const uint8_t *addr,
+			  uint16_t port)
+{
+	char a[FMT_ADDR_LEN];
+
+	fmt_addr(a, sizeof(a), af, addr);
+	if (af == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+	return buf;
+}
+
+const char *fmt_expire(char *buf, size_t len, uint32_t msecs)
+{
+	uint32_t secs = msecs / 1000;
+
+	snprintf(buf, len, "%02u:%02u", secs / 60, secs % 60);
+	return buf;
+}
+
+const char *fmt_proto(uint8_t protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	default:
+		return "?";
+	}
+}
+
+const char *fmt_fwd(uint8_t fwd)
+{
+	static const char *const names[] = {
+		[L4LB_FWD_MASQ]		= "Masq",
+		[L4LB_FWD_LOCAL]	= "Local",
+		[L4LB_FWD_TUNNEL]	= "Tunnel",
+		[L4LB_FWD_ROUTE]	= "Route",
+	};
+
+	return fwd < ARRAY_SIZE(names) ? names[fwd] : "?";
+}
+
+const char *fmt_state(uint8_t protocol, uint8_t state)
+{
+	static const char *const names[] = {
+		[L4LB_TCP_NONE]		= "NONE",
+		[L4LB_TCP_SYN_RECV]	= "SYN_RECV",
+		[L4LB_TCP_SYNACK]	= "SYNACK",
+		[L4LB_TCP_ESTABLISHED]	= "ESTABLISHED",
+		[L4LB_TCP_FIN_WAIT]	= "FIN_WAIT",
+		[L4LB_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+		[L4LB_TCP_TIME_WAIT]	= "TIME_WAIT",
+		[L4LB_TCP_CLOSE]	= "CLOSE",
+	};
+
+	if (protocol == IPPROTO_UDP)
+		return "UDP";
+	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
+void json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			/*
+			 * Control bytes must be escaped; bytes >= 0x80 are too,
+			 * since the kernel does not promise valid UTF-8 and one
+			 * stray byte would make the whole document invalid.
+			 */
+			if (*p < 0x20 || *p >= 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IPVSCTL_SHOW_H
+#define IPVSCTL_SHOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/l4lb.h>
+
+#include "parse.h"
+
+/*
+ * Decoded kernel replies. The fetch code fills these from netlink and the
+ * show code prints them, so listings can be unit tested from plain data.
+ */
+struct l4lb_stats {
+	uint64_t conns;
+	uint64_t inpkts;
+	uint64_t outpkts;
+	uint64_t inbytes;
+	uint64_t outbytes;
+};
+
+struct dest_entry {
+	uint16_t af;
+	uint8_t addr[16];
+	uint16_t port;			/* host byte order */
+	uint8_t fwd;
+	uint32_t weight;
+	uint32_t active;
+	uint32_t inactive;
+	struct l4lb_stats stats;
+};
+
+struct svc_entry {
+	uint16_t af;
+	uint8_t protocol;
+	uint8_t addr[16];
+	uint16_t port;			/* host byte order */
+	char sched[L4LB_SCHED_NAME_MAX];
+	uint32_t flags;
+	uint32_t timeout;
+	uint32_t netmask;		/* network byte order, 0 if not sent */
+	struct l4lb_stats stats;
+	struct dest_entry *dests;
+	size_t ndests;
+};
+
+struct conn_entry {
+	uint16_t af;
+	uint8_t protocol;
+	uint8_t caddr[16];
+	uint16_t cport;
+	uint8_t vaddr[16];
+	uint16_t vport;
+	uint8_t daddr[16];
+	uint16_t dport;
+	uint8_t state;
+	uint8_t fwd;
+	uint32_t expires;		/* milliseconds */
+};
+
+struct l4lb_info {
+	char version[64];
+	uint32_t conn_count;
+	uint32_t conn_tab_size;
+};
+
+/* Sort services by (protocol, address, port) and their servers likewise. */
+void sort_services(struct svc_entry *svcs, size_t n);
+void sort_conns(struct conn_entry *conns, size_t n);
+
+void show_services(FILE *f, const struct l4lb_info *info, const struct svc_entry *svcs,
+		   size_t n, const struct list_opts *opts);
+void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
+		const struct list_opts *opts);
+void show_timeouts(FILE *f, const struct timeouts *t, const struct list_opts *opts);
+
+#endif /* IPVSCTL_SHOW_H */
