@@ -54,6 +54,11 @@ enum l4lb_attr {
 	L4LB_A_TIMEOUT_TCP_FIN,	/* u32 seconds: FIN_WAIT */
 	L4LB_A_TIMEOUT_UDP,	/* u32 seconds */
 	L4LB_A_PAD,
+	/* GET_INFO: u64 counts of packets dropped since the netns began. */
+	L4LB_A_DROP_CONN_MAX,	/* a new flow over net.l4lb.conn_max */
+	L4LB_A_DROP_NO_DEST,	/* a new flow with no available server */
+	L4LB_A_DROP_NOMEM,	/* no memory for a new connection */
+	L4LB_A_DROP_NO_ROUTE,	/* DR/TUN server unreachable */
 	__L4LB_A_MAX
 };
 #define L4LB_A_MAX (__L4LB_A_MAX - 1)
@@ -71,6 +76,10 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_STATS,	/* nest: enum l4lb_stats_attr */
 	L4LB_SVC_A_NR_DESTS,	/* u32, reply only */
 	L4LB_SVC_A_PAD,
+	L4LB_SVC_A_IDLE_TIMEOUT,	/* u32 seconds: this service's TCP
+					 * established and UDP idle timeout;
+					 * 0 = the global ones
+					 */
 	__L4LB_SVC_A_MAX
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
@@ -87,6 +96,9 @@ enum l4lb_fwd_method {
 #define L4LB_WEIGHT_MAX		65535
 
 #define L4LB_SVC_F_PERSISTENT	0x1
+
+/* A persistence template: client (network) -> server, no real flow. */
+#define L4LB_CONN_F_TEMPLATE	0x1
 
 enum l4lb_dest_attr {
 	L4LB_DEST_A_UNSPEC,
@@ -112,6 +124,12 @@ enum l4lb_stats_attr {
 	L4LB_STATS_A_INBYTES,
 	L4LB_STATS_A_OUTBYTES,
 	L4LB_STATS_A_PAD,
+	/* Rates per second from the periodic estimator, reply only. */
+	L4LB_STATS_A_CPS,
+	L4LB_STATS_A_INPPS,
+	L4LB_STATS_A_OUTPPS,
+	L4LB_STATS_A_INBPS,
+	L4LB_STATS_A_OUTBPS,
 	__L4LB_STATS_A_MAX
 };
 #define L4LB_STATS_A_MAX (__L4LB_STATS_A_MAX - 1)
@@ -142,6 +160,7 @@ enum l4lb_conn_attr {
 	L4LB_CONN_A_STATE,	/* u8: enum l4lb_tcp_state */
 	L4LB_CONN_A_EXPIRES,	/* u32 milliseconds left */
 	L4LB_CONN_A_FWD_METHOD,	/* u8 */
+	L4LB_CONN_A_FLAGS,	/* u32: L4LB_CONN_F_* */
 	__L4LB_CONN_A_MAX
 };
 #define L4LB_CONN_A_MAX (__L4LB_CONN_A_MAX - 1)
