@@ -61,7 +61,7 @@ void l4lb_conn_table_destroy(struct l4lb_net *ln)
 
 unsigned int l4lb_conn_count(struct l4lb_net *ln)
 {
-	return atomic_read(&ln->conn_table.nelems) / 2;
+	return atomic_read(&ln->nr_conns);
 }
 
 unsigned int l4lb_conn_buckets(struct l4lb_net *ln)
@@ -82,7 +82,9 @@ struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
 	th = rhashtable_lookup(&ln->conn_table, t, l4lb_conn_params);
 	if (!th)
 		return NULL;
-	return container_of(th, struct l4lb_conn, th[t->dir]);
+	if (t->dir == L4LB_DIR_REPLY)
+		return container_of(th, struct l4lb_conn, th[1]);
+	return container_of(th, struct l4lb_conn, th[0]);
 }
 
 static void l4lb_conn_free_rcu(struct rcu_head *head)
@@ -92,28 +94,102 @@ static void l4lb_conn_free_rcu(struct rcu_head *head)
 }
 
 /*
- * Create a connection for @orig bound to @dest, consuming the caller's
- * reference on @dest. Returns the connection that owns the flow: a racing
- * CPU may have created it first, in which case that one is returned.
+ * Readers that still hold @cp started before it was unlinked, so the grace
+ * period of the dest's own deferred free covers their use of cp->dest.
+ */
+void l4lb_conn_put(struct l4lb_conn *cp)
+{
+	if (!refcount_dec_and_test(&cp->refcnt))
+		return;
+	if (cp->tmpl)
+		l4lb_conn_put(cp->tmpl);
+	l4lb_dest_put(cp->dest);
+	call_rcu(&cp->rcu, l4lb_conn_free_rcu);
+}
+
+/* A template lives on while flows it placed are alive. */
+bool l4lb_conn_expired(const struct l4lb_conn *cp)
+{
+	if (!time_after_eq(jiffies, READ_ONCE(cp->expires)))
+		return false;
+	return !(cp->flags & L4LB_CONN_F_TEMPLATE) ||
+	       refcount_read(&cp->refcnt) == 1;
+}
+
+static struct l4lb_conn *l4lb_conn_alloc(const struct l4lb_tuple *orig,
+					 struct l4lb_dest *dest)
+{
+	struct l4lb_conn *cp;
+
+	cp = kmem_cache_zalloc(l4lb_conn_cache, GFP_ATOMIC);
+	if (!cp)
+		return NULL;
+	cp->th[0].tuple = *orig;
+	cp->dest = dest;
+	cp->fwd = READ_ONCE(dest->fwd);
+	spin_lock_init(&cp->lock);
+	refcount_set(&cp->refcnt, 1);
+	return cp;
+}
+
+/*
+ * Create the persistence template @key -> @dest, consuming the caller's
+ * reference on @dest. Returns it with a reference for the caller, or NULL.
+ */
+struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
+				const struct l4lb_tuple *key,
+				struct l4lb_dest *dest)
+{
+	struct l4lb_tuple_hash *old;
+	struct l4lb_conn *cp;
+
+	cp = l4lb_conn_alloc(key, dest);
+	if (!cp) {
+		l4lb_dest_put(dest);
+		return NULL;
+	}
+	cp->flags = L4LB_CONN_F_TEMPLATE;
+	cp->expires = jiffies + dest->svc->persist_timeout;
+	refcount_set(&cp->refcnt, 2);
+	old = rhashtable_lookup_get_insert_fast(&ln->conn_table,
+						&cp->th[0].node,
+						l4lb_conn_params);
+	if (old) {
+		/* Lost a race to another CPU: the caller simply retries. */
+		kmem_cache_free(l4lb_conn_cache, cp);
+		l4lb_dest_put(dest);
+		return NULL;
+	}
+	return cp;
+}
+
+/*
+ * Create a flow for @orig bound to @dest in TCP state @state, consuming
+ * the caller's references on @dest and @tmpl (which may be NULL). Returns
+ * the connection that owns the flow: a racing CPU may have created it
+ * first, in which case that one is returned.
  */
 struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 				const struct l4lb_tuple *orig,
-				struct l4lb_dest *dest)
+				struct l4lb_dest *dest, struct l4lb_conn *tmpl,
+				u8 state)
 {
+	atomic_t *count = state == L4LB_TCP_ESTABLISHED ? &dest->active :
+							    &dest->inactive;
 	struct l4lb_tuple_hash *old;
 	struct l4lb_tuple *reply;
 	struct l4lb_conn *cp;
 	int err;
 
-	cp = kmem_cache_zalloc(l4lb_conn_cache, GFP_ATOMIC);
+	cp = l4lb_conn_alloc(orig, dest);
 	if (!cp) {
+		if (tmpl)
+			l4lb_conn_put(tmpl);
 		l4lb_dest_put(dest);
 		return NULL;
 	}
-
-	cp->th[L4LB_DIR_ORIG].tuple = *orig;
-	cp->th[L4LB_DIR_ORIG].tuple.dir = L4LB_DIR_ORIG;
-	reply = &cp->th[L4LB_DIR_REPLY].tuple;
+	cp->tmpl = tmpl;
+	reply = &cp->th[1].tuple;
 	reply->src = dest->addr;
 	reply->sport = dest->port;
 	reply->dst = orig->src;
@@ -121,38 +197,30 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 	reply->af = orig->af;
 	reply->protocol = orig->protocol;
 	reply->dir = L4LB_DIR_REPLY;
-	cp->dest = dest;
-	cp->fwd = READ_ONCE(dest->fwd);
-	spin_lock_init(&cp->lock);
-	cp->state = orig->protocol == IPPROTO_TCP ? L4LB_TCP_SYN_RECV :
-						    L4LB_TCP_NONE;
-	cp->expires = jiffies + l4lb_state_timeout(ln, orig->protocol,
-						   cp->state);
+	cp->state = state;
+	cp->expires = jiffies + l4lb_conn_timeout(ln, cp, state);
 	/* Count before publishing, so a racing state change never underflows. */
-	atomic_inc(&dest->inactive);
+	atomic_inc(count);
+	atomic_inc(&ln->nr_conns);
 
 	old = rhashtable_lookup_get_insert_fast(&ln->conn_table,
-						&cp->th[L4LB_DIR_ORIG].node,
+						&cp->th[0].node,
 						l4lb_conn_params);
 	if (old) {
-		atomic_dec(&dest->inactive);
-		kmem_cache_free(l4lb_conn_cache, cp);
-		l4lb_dest_put(dest);
+		atomic_dec(count);
+		atomic_dec(&ln->nr_conns);
+		cp->dead = 1;
+		refcount_set(&cp->refcnt, 1);
+		l4lb_conn_put(cp);
 		if (IS_ERR(old))
 			return NULL;
-		return container_of(old, struct l4lb_conn, th[L4LB_DIR_ORIG]);
+		return container_of(old, struct l4lb_conn, th[0]);
 	}
-	err = rhashtable_insert_fast(&ln->conn_table,
-				     &cp->th[L4LB_DIR_REPLY].node,
+	err = rhashtable_insert_fast(&ln->conn_table, &cp->th[1].node,
 				     l4lb_conn_params);
 	if (err) {
 		/* Another flow maps to the same server tuple: refuse this one. */
-		rhashtable_remove_fast(&ln->conn_table,
-				       &cp->th[L4LB_DIR_ORIG].node,
-				       l4lb_conn_params);
-		atomic_dec(&dest->inactive);
-		l4lb_dest_put(dest);
-		call_rcu(&cp->rcu, l4lb_conn_free_rcu);
+		l4lb_conn_expire(ln, cp);
 		return NULL;
 	}
 	l4lb_dest_load_changed(dest);
@@ -175,21 +243,19 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 	state = cp->state;
 	spin_unlock_bh(&cp->lock);
 
-	rhashtable_remove_fast(&ln->conn_table, &cp->th[L4LB_DIR_ORIG].node,
+	rhashtable_remove_fast(&ln->conn_table, &cp->th[0].node,
 			       l4lb_conn_params);
-	rhashtable_remove_fast(&ln->conn_table, &cp->th[L4LB_DIR_REPLY].node,
-			       l4lb_conn_params);
-	if (state == L4LB_TCP_ESTABLISHED)
-		atomic_dec(&dest->active);
-	else
-		atomic_dec(&dest->inactive);
-	l4lb_dest_load_changed(dest);
-	/*
-	 * Readers that still hold @cp started before the unlink, so the grace
-	 * period of the dest's own deferred free covers their use of cp->dest.
-	 */
-	l4lb_dest_put(dest);
-	call_rcu(&cp->rcu, l4lb_conn_free_rcu);
+	if (!(cp->flags & L4LB_CONN_F_TEMPLATE)) {
+		rhashtable_remove_fast(&ln->conn_table, &cp->th[1].node,
+				       l4lb_conn_params);
+		atomic_dec(&ln->nr_conns);
+		if (state == L4LB_TCP_ESTABLISHED)
+			atomic_dec(&dest->active);
+		else
+			atomic_dec(&dest->inactive);
+		l4lb_dest_load_changed(dest);
+	}
+	l4lb_conn_put(cp);
 }
 
 /* Walk every connection, retiring those @all or expired. */
@@ -209,10 +275,10 @@ static void l4lb_conn_sweep(struct l4lb_net *ln, bool all)
 				continue;
 			break;
 		}
-		if (th->tuple.dir != L4LB_DIR_ORIG)
+		if (th->tuple.dir == L4LB_DIR_REPLY)
 			continue;
-		cp = container_of(th, struct l4lb_conn, th[L4LB_DIR_ORIG]);
-		if (all || time_after_eq(jiffies, READ_ONCE(cp->expires)))
+		cp = container_of(th, struct l4lb_conn, th[0]);
+		if (all || l4lb_conn_expired(cp))
 			l4lb_conn_expire(ln, cp);
 		if (!(++n % 1024)) {
 			rhashtable_walk_stop(&iter);

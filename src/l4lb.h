@@ -43,6 +43,12 @@ struct l4lb_stats {
 	u64 cnt[L4LB_CNT_MAX];
 };
 
+/* Rates per second, estimated every 2 s; written under l4lb_net.lock. */
+struct l4lb_est {
+	u64 last[L4LB_CNT_MAX];
+	u64 rate[L4LB_CNT_MAX];		/* scaled by 2^10 */
+};
+
 /* Identity of a service; also the key of the service table. */
 struct l4lb_svc_key {
 	union nf_inet_addr addr;
@@ -85,6 +91,8 @@ struct l4lb_dest {
 	struct dst_cache dst_cache;	/* route to the server: DR and TUN */
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;	/* subtracted: zeroing, under lock */
+	struct l4lb_est est;
+	bool gone;			/* deleted; connections may remain */
 	refcount_t refcnt;
 	struct rcu_head rcu;
 };
@@ -102,6 +110,11 @@ struct l4lb_service {
 	unsigned int sched_cap;		/* dests the state has room for */
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;
+	struct l4lb_est est;
+	u32 flags;			/* L4LB_SVC_F_* */
+	__be32 netmask;			/* persistence granularity */
+	unsigned long persist_timeout;	/* jiffies */
+	unsigned long idle_timeout;	/* jiffies, 0: the netns timeouts */
 	refcount_t refcnt;
 	struct rcu_head rcu;
 };
@@ -121,6 +134,7 @@ struct l4lb_tuple {
 enum l4lb_dir {
 	L4LB_DIR_ORIG,		/* client -> virtual service */
 	L4LB_DIR_REPLY,		/* real server -> client */
+	L4LB_DIR_TEMPLATE,	/* client network -> virtual service */
 };
 
 struct l4lb_tuple_hash {
@@ -128,14 +142,21 @@ struct l4lb_tuple_hash {
 	struct l4lb_tuple tuple;
 };
 
+/*
+ * A client flow, or a persistence template (client network -> server),
+ * which uses only th[0] and is held by the flows it placed.
+ */
 struct l4lb_conn {
-	struct l4lb_tuple_hash th[2];	/* indexed by enum l4lb_dir */
+	struct l4lb_tuple_hash th[2];	/* [0] orig or template, [1] reply */
 	struct l4lb_dest *dest;		/* holds a reference */
+	struct l4lb_conn *tmpl;		/* holds a reference, or NULL */
 	unsigned long expires;		/* jiffies */
 	spinlock_t lock;
+	refcount_t refcnt;		/* the table's, plus flows' on a template */
 	u8 state;			/* enum l4lb_tcp_state */
 	u8 dead;			/* unlinked, under lock */
 	u8 fwd;				/* dest's method when created */
+	u8 flags;			/* L4LB_CONN_F_* */
 	struct rcu_head rcu;
 };
 
@@ -151,6 +172,27 @@ enum l4lb_timeout {
 	L4LB_TO_MAX
 };
 
+/* net.l4lb.* */
+struct l4lb_sysctl {
+	int expire_nodest_conn;
+	int expire_quiescent_template;
+	int conn_reuse_mode;
+	int sloppy_tcp;
+	int conn_max;
+};
+
+enum l4lb_drop {
+	L4LB_DROP_CONN_MAX,
+	L4LB_DROP_NO_DEST,
+	L4LB_DROP_NOMEM,
+	L4LB_DROP_NO_ROUTE,
+	L4LB_DROP_MAX
+};
+
+struct l4lb_drops {
+	unsigned long cnt[L4LB_DROP_MAX];
+};
+
 struct l4lb_net {
 	struct net *net;
 	struct mutex lock;
@@ -160,9 +202,19 @@ struct l4lb_net {
 	unsigned int gen;		/* bumped on config change, for dumps */
 	bool hooks_on;
 	struct rhashtable conn_table;
+	atomic_t nr_conns;		/* flows, templates not included */
 	struct delayed_work gc_work;
+	struct delayed_work est_work;
 	unsigned long timeouts[L4LB_TO_MAX];	/* jiffies */
+	struct l4lb_sysctl sysctl;
+	struct ctl_table_header *sysctl_hdr;
+	struct l4lb_drops __percpu *drops;
 };
+
+static inline void l4lb_drop(struct l4lb_net *ln, enum l4lb_drop why)
+{
+	this_cpu_inc(ln->drops->cnt[why]);
+}
 
 extern unsigned int l4lb_net_id;
 extern struct pernet_operations l4lb_net_ops;
@@ -181,7 +233,13 @@ struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
 				   const struct l4lb_tuple *t);
 struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 				const struct l4lb_tuple *orig,
+				struct l4lb_dest *dest, struct l4lb_conn *tmpl,
+				u8 state);
+struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
+				const struct l4lb_tuple *key,
 				struct l4lb_dest *dest);
+void l4lb_conn_put(struct l4lb_conn *cp);
+bool l4lb_conn_expired(const struct l4lb_conn *cp);
 void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp);
 void l4lb_conn_flush(struct l4lb_net *ln);
 unsigned int l4lb_conn_count(struct l4lb_net *ln);
@@ -192,18 +250,29 @@ void l4lb_conn_gc_work(struct work_struct *work);
 void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 			 enum l4lb_dir dir, const struct tcphdr *th);
 const char *l4lb_tcp_state_name(unsigned int state);
-unsigned long l4lb_state_timeout(struct l4lb_net *ln, u8 protocol,
-				 unsigned int state);
+unsigned long l4lb_conn_timeout(struct l4lb_net *ln,
+				const struct l4lb_conn *cp, unsigned int state);
 
 /* service.c */
 struct l4lb_service *l4lb_service_lookup(struct l4lb_net *ln,
 					 const struct l4lb_svc_key *key);
 int l4lb_service_table_init(struct l4lb_net *ln);
 void l4lb_service_table_destroy(struct l4lb_net *ln);
+/* Service settings beyond identity and scheduler. */
+struct l4lb_svc_conf {
+	u32 flags;
+	__be32 netmask;
+	unsigned long persist_timeout;	/* jiffies */
+	unsigned long idle_timeout;	/* jiffies */
+};
+
 struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 				      const struct l4lb_svc_key *key,
 				      const struct l4lb_sched_ops *sched,
+				      const struct l4lb_svc_conf *conf,
 				      struct netlink_ext_ack *extack);
+void l4lb_service_set_conf(struct l4lb_service *svc,
+			   const struct l4lb_svc_conf *conf);
 int l4lb_service_set_sched(struct l4lb_service *svc,
 			   const struct l4lb_sched_ops *sched,
 			   struct netlink_ext_ack *extack);
@@ -262,9 +331,25 @@ void l4lb_stats_read(struct l4lb_stats_cpu __percpu *s,
 		     const struct l4lb_stats *base, struct l4lb_stats *out);
 void l4lb_stats_zero(struct l4lb_stats_cpu __percpu *s,
 		     struct l4lb_stats *base);
+void l4lb_stats_sum(struct l4lb_stats_cpu __percpu *s,
+		    struct l4lb_stats *out);
 void l4lb_stats_conn(struct l4lb_dest *dest);
 void l4lb_stats_in(struct l4lb_dest *dest, unsigned int len);
 void l4lb_stats_out(struct l4lb_dest *dest, unsigned int len);
+
+/* persist.c */
+struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
+					struct l4lb_service *svc,
+					const struct l4lb_tuple *t,
+					struct l4lb_conn **tmpl);
+
+/* sysctl.c */
+int l4lb_sysctl_init(struct l4lb_net *ln);
+void l4lb_sysctl_exit(struct l4lb_net *ln);
+
+/* est.c */
+void l4lb_est_work(struct work_struct *work);
+void l4lb_est_rates(const struct l4lb_est *est, u64 *rates);
 
 /* hooks.c */
 int l4lb_hooks_enable(struct l4lb_net *ln);
@@ -281,9 +366,9 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
 			  struct netlink_ext_ack *extack);
-unsigned int l4lb_xmit_dr(struct net *net, struct sk_buff *skb,
+unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 			  struct l4lb_conn *cp);
-unsigned int l4lb_xmit_tun(struct net *net, struct sk_buff *skb,
+unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 			   struct l4lb_conn *cp);
 
 /* selftest.c, with L4LB_DEBUG=1 */

@@ -9,6 +9,7 @@
  * netns, as /proc/net/ip_vs is for IPVS.
  */
 #include <linux/inet.h>
+#include <linux/inetdevice.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -24,6 +25,11 @@ static const struct nla_policy l4lb_stats_policy[L4LB_STATS_A_MAX + 1] = {
 	[L4LB_STATS_A_OUTBYTES]	= { .type = NLA_U64 },
 };
 
+/* Up to 30 days: long-lived flows are the point of a per-service value. */
+static struct netlink_range_validation l4lb_idle_range = {
+	.max = 30 * 86400,
+};
+
 static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_AF]		= { .type = NLA_U16 },
 	[L4LB_SVC_A_PROTOCOL]	= { .type = NLA_U8 },
@@ -31,11 +37,13 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_PORT]	= { .type = NLA_BE16 },
 	[L4LB_SVC_A_SCHED_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = L4LB_SCHED_NAME_MAX - 1 },
-	[L4LB_SVC_A_FLAGS]	= { .type = NLA_U32 },
-	[L4LB_SVC_A_TIMEOUT]	= { .type = NLA_U32 },
+	[L4LB_SVC_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_SVC_F_PERSISTENT),
+	[L4LB_SVC_A_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_idle_range),
 	[L4LB_SVC_A_NETMASK]	= { .type = NLA_BE32 },
 	[L4LB_SVC_A_STATS]	= NLA_POLICY_NESTED(l4lb_stats_policy),
 	[L4LB_SVC_A_NR_DESTS]	= { .type = NLA_U32 },
+	[L4LB_SVC_A_IDLE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &l4lb_idle_range),
 };
 
 static struct netlink_range_validation l4lb_weight_range = {
@@ -156,8 +164,44 @@ static int l4lb_nl_sched(struct nlattr *attr,
 	return 0;
 }
 
+/*
+ * Service settings from @tb over @conf (defaults or the current ones):
+ * persistence defaults to 360 s and a /32 mask, as ipvsadm's.
+ */
+static int l4lb_nl_svc_conf(struct nlattr **tb, struct l4lb_svc_conf *conf,
+			    struct netlink_ext_ack *extack)
+{
+	if (tb[L4LB_SVC_A_FLAGS])
+		conf->flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
+	if (tb[L4LB_SVC_A_TIMEOUT]) {
+		if (!nla_get_u32(tb[L4LB_SVC_A_TIMEOUT])) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_TIMEOUT],
+					    "persistence timeout must be at least 1 s");
+			return -EINVAL;
+		}
+		conf->persist_timeout = nla_get_u32(tb[L4LB_SVC_A_TIMEOUT]) * HZ;
+	}
+	if (tb[L4LB_SVC_A_NETMASK]) {
+		__be32 mask = nla_get_be32(tb[L4LB_SVC_A_NETMASK]);
+
+		if (!mask || bad_mask(mask, 0)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_NETMASK],
+					    "persistence netmask must be a contiguous, non-zero mask");
+			return -EINVAL;
+		}
+		conf->netmask = mask;
+	}
+	if (tb[L4LB_SVC_A_IDLE_TIMEOUT])
+		conf->idle_timeout = nla_get_u32(tb[L4LB_SVC_A_IDLE_TIMEOUT]) * HZ;
+	return 0;
+}
+
 static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 {
+	struct l4lb_svc_conf conf = {
+		.netmask		= htonl(0xffffffff),
+		.persist_timeout	= 360 * HZ,
+	};
 	struct l4lb_net *ln = l4lb_info_net(info);
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
@@ -167,54 +211,59 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 
 	err = l4lb_nl_svc_key(info->attrs[L4LB_A_SERVICE], &key, tb,
 			      info->extack);
-	if (err)
-		return err;
-	if (tb[L4LB_SVC_A_FLAGS] || tb[L4LB_SVC_A_TIMEOUT] ||
-	    tb[L4LB_SVC_A_NETMASK]) {
-		NL_SET_ERR_MSG(info->extack,
-			       "persistence (-p/-M) is not supported yet");
-		return -EOPNOTSUPP;
-	}
-	err = l4lb_nl_sched(tb[L4LB_SVC_A_SCHED_NAME], &sched, info->extack);
+	if (!err)
+		err = l4lb_nl_svc_conf(tb, &conf, info->extack);
+	if (!err)
+		err = l4lb_nl_sched(tb[L4LB_SVC_A_SCHED_NAME], &sched,
+				    info->extack);
 	if (err)
 		return err;
 
 	mutex_lock(&ln->lock);
-	svc = l4lb_service_add(ln, &key, sched, info->extack);
+	svc = l4lb_service_add(ln, &key, sched, &conf, info->extack);
 	mutex_unlock(&ln->lock);
 	return PTR_ERR_OR_ZERO(svc);
 }
 
 static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 {
+	const struct l4lb_sched_ops *sched = NULL;
 	struct l4lb_net *ln = l4lb_info_net(info);
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
-	const struct l4lb_sched_ops *sched;
+	struct l4lb_svc_conf conf;
 	struct l4lb_service *svc;
 	struct l4lb_svc_key key;
 	int err;
 
 	err = l4lb_nl_svc_key(info->attrs[L4LB_A_SERVICE], &key, tb,
 			      info->extack);
-	if (err)
-		return err;
-	if (tb[L4LB_SVC_A_FLAGS] || tb[L4LB_SVC_A_TIMEOUT] ||
-	    tb[L4LB_SVC_A_NETMASK]) {
-		NL_SET_ERR_MSG(info->extack,
-			       "persistence (-p/-M) is not supported yet");
-		return -EOPNOTSUPP;
-	}
-	if (!tb[L4LB_SVC_A_SCHED_NAME])
-		return 0;
-	err = l4lb_nl_sched(tb[L4LB_SVC_A_SCHED_NAME], &sched, info->extack);
+	if (!err && tb[L4LB_SVC_A_SCHED_NAME])
+		err = l4lb_nl_sched(tb[L4LB_SVC_A_SCHED_NAME], &sched,
+				    info->extack);
 	if (err)
 		return err;
 
 	mutex_lock(&ln->lock);
 	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], info->extack);
 	err = PTR_ERR_OR_ZERO(svc);
-	if (!err && svc->sched != sched)
+	if (err)
+		goto out;
+	conf = (struct l4lb_svc_conf) {
+		.flags			= svc->flags,
+		.netmask		= svc->netmask,
+		.persist_timeout	= svc->persist_timeout,
+		.idle_timeout		= svc->idle_timeout,
+	};
+	err = l4lb_nl_svc_conf(tb, &conf, info->extack);
+	if (err)
+		goto out;
+	if (sched && svc->sched != sched) {
 		err = l4lb_service_set_sched(svc, sched, info->extack);
+		if (err)
+			goto out;
+	}
+	l4lb_service_set_conf(svc, &conf);
+out:
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -240,18 +289,23 @@ static int l4lb_nl_put_addr(struct sk_buff *skb, int type,
 
 static int l4lb_nl_put_stats(struct sk_buff *skb, int type,
 			     struct l4lb_stats_cpu __percpu *pcpu,
-			     const struct l4lb_stats *base)
+			     const struct l4lb_stats *base,
+			     const struct l4lb_est *est)
 {
+	u64 rates[L4LB_CNT_MAX];
 	struct l4lb_stats st;
 	struct nlattr *nest;
 	int i;
 
 	l4lb_stats_read(pcpu, base, &st);
+	l4lb_est_rates(est, rates);
 	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < L4LB_CNT_MAX; i++)
 		if (nla_put_u64_64bit(skb, L4LB_STATS_A_CONNS + i, st.cnt[i],
+				      L4LB_STATS_A_PAD) ||
+		    nla_put_u64_64bit(skb, L4LB_STATS_A_CPS + i, rates[i],
 				      L4LB_STATS_A_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -269,10 +323,15 @@ static int l4lb_nl_fill_service(struct sk_buff *skb, struct l4lb_service *svc)
 	    l4lb_nl_put_addr(skb, L4LB_SVC_A_ADDR, &svc->key.addr) ||
 	    nla_put_be16(skb, L4LB_SVC_A_PORT, svc->key.port) ||
 	    nla_put_string(skb, L4LB_SVC_A_SCHED_NAME, svc->sched->name) ||
-	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, 0) ||
+	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
 	    nla_put_u32(skb, L4LB_SVC_A_NR_DESTS, svc->nr_dests) ||
+	    nla_put_u32(skb, L4LB_SVC_A_IDLE_TIMEOUT, svc->idle_timeout / HZ) ||
 	    l4lb_nl_put_stats(skb, L4LB_SVC_A_STATS, svc->stats,
-			      &svc->stats_base))
+			      &svc->stats_base, &svc->est))
+		return -EMSGSIZE;
+	if ((svc->flags & L4LB_SVC_F_PERSISTENT) &&
+	    (nla_put_u32(skb, L4LB_SVC_A_TIMEOUT, svc->persist_timeout / HZ) ||
+	     nla_put_be32(skb, L4LB_SVC_A_NETMASK, svc->netmask)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -294,7 +353,7 @@ static int l4lb_nl_fill_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 	    nla_put_u32(skb, L4LB_DEST_A_INACT_CONNS,
 			atomic_read(&dest->inactive)) ||
 	    l4lb_nl_put_stats(skb, L4LB_DEST_A_STATS, dest->stats,
-			      &dest->stats_base))
+			      &dest->stats_base, &dest->est))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -617,9 +676,9 @@ static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 
 static int l4lb_nl_fill_conn(struct sk_buff *skb, struct l4lb_conn *cp)
 {
-	const struct l4lb_tuple *o = &cp->th[L4LB_DIR_ORIG].tuple;
-	const struct l4lb_tuple *r = &cp->th[L4LB_DIR_REPLY].tuple;
+	const struct l4lb_tuple *o = &cp->th[0].tuple;
 	long left = READ_ONCE(cp->expires) - jiffies;
+	struct l4lb_dest *dest = cp->dest;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, L4LB_A_CONN);
@@ -630,8 +689,9 @@ static int l4lb_nl_fill_conn(struct sk_buff *skb, struct l4lb_conn *cp)
 	    nla_put_be16(skb, L4LB_CONN_A_CPORT, o->sport) ||
 	    l4lb_nl_put_addr(skb, L4LB_CONN_A_VADDR, &o->dst) ||
 	    nla_put_be16(skb, L4LB_CONN_A_VPORT, o->dport) ||
-	    l4lb_nl_put_addr(skb, L4LB_CONN_A_DADDR, &r->src) ||
-	    nla_put_be16(skb, L4LB_CONN_A_DPORT, r->sport) ||
+	    l4lb_nl_put_addr(skb, L4LB_CONN_A_DADDR, &dest->addr) ||
+	    nla_put_be16(skb, L4LB_CONN_A_DPORT, dest->port) ||
+	    nla_put_u32(skb, L4LB_CONN_A_FLAGS, cp->flags) ||
 	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(cp->state)) ||
 	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
 			left > 0 ? jiffies_to_msecs(left) : 0) ||
@@ -687,9 +747,8 @@ static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 			rhashtable_walk_next(iter);
 			continue;
 		}
-		if (th->tuple.dir == L4LB_DIR_ORIG) {
-			cp = container_of(th, struct l4lb_conn,
-					  th[L4LB_DIR_ORIG]);
+		if (th->tuple.dir != L4LB_DIR_REPLY) {
+			cp = container_of(th, struct l4lb_conn, th[0]);
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq,
 					  &l4lb_genl_family, NLM_F_MULTI,
@@ -758,6 +817,21 @@ static int l4lb_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int l4lb_nl_put_drops(struct sk_buff *msg, struct l4lb_net *ln)
+{
+	u64 sum[L4LB_DROP_MAX] = { };
+	int cpu, i;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < L4LB_DROP_MAX; i++)
+			sum[i] += per_cpu_ptr(ln->drops, cpu)->cnt[i];
+	for (i = 0; i < L4LB_DROP_MAX; i++)
+		if (nla_put_u64_64bit(msg, L4LB_A_DROP_CONN_MAX + i, sum[i],
+				      L4LB_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l4lb_net *ln = l4lb_info_net(info);
@@ -772,7 +846,8 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr ||
 	    nla_put_string(msg, L4LB_A_VERSION, L4LB_VERSION) ||
 	    nla_put_u32(msg, L4LB_A_CONN_COUNT, l4lb_conn_count(ln)) ||
-	    nla_put_u32(msg, L4LB_A_CONN_TAB_SIZE, l4lb_conn_buckets(ln))) {
+	    nla_put_u32(msg, L4LB_A_CONN_TAB_SIZE, l4lb_conn_buckets(ln)) ||
+	    l4lb_nl_put_drops(msg, ln)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

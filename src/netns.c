@@ -30,15 +30,30 @@ static int __net_init l4lb_net_init(struct net *net)
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->services);
 	INIT_DELAYED_WORK(&ln->gc_work, l4lb_conn_gc_work);
+	INIT_DELAYED_WORK(&ln->est_work, l4lb_est_work);
 	for (i = 0; i < L4LB_TO_MAX; i++)
 		ln->timeouts[i] = l4lb_default_timeouts[i] * HZ;
 
+	ln->drops = alloc_percpu(struct l4lb_drops);
+	if (!ln->drops)
+		return -ENOMEM;
 	err = l4lb_service_table_init(ln);
 	if (err)
-		return err;
+		goto err_drops;
 	err = l4lb_conn_table_init(ln);
 	if (err)
-		l4lb_service_table_destroy(ln);
+		goto err_svc;
+	err = l4lb_sysctl_init(ln);
+	if (err)
+		goto err_conn;
+	return 0;
+
+err_conn:
+	l4lb_conn_table_destroy(ln);
+err_svc:
+	l4lb_service_table_destroy(ln);
+err_drops:
+	free_percpu(ln->drops);
 	return err;
 }
 
@@ -56,8 +71,12 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	mutex_lock(&ln->lock);
 	l4lb_service_flush(ln);
 	mutex_unlock(&ln->lock);
+	/* Without services the estimator stops re-arming itself too. */
+	cancel_delayed_work_sync(&ln->est_work);
+	l4lb_sysctl_exit(ln);
 	l4lb_conn_table_destroy(ln);
 	l4lb_service_table_destroy(ln);
+	free_percpu(ln->drops);
 }
 
 struct pernet_operations l4lb_net_ops = {

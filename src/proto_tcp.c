@@ -73,11 +73,16 @@ const char *l4lb_tcp_state_name(unsigned int state)
 	return state < __L4LB_TCP_MAX ? l4lb_tcp_names[state] : "UNKNOWN";
 }
 
-unsigned long l4lb_state_timeout(struct l4lb_net *ln, u8 protocol,
-				 unsigned int state)
+/* A service's own idle timeout, if set, replaces ESTABLISHED's and UDP's. */
+unsigned long l4lb_conn_timeout(struct l4lb_net *ln,
+				const struct l4lb_conn *cp, unsigned int state)
 {
-	if (protocol != IPPROTO_TCP)
-		return READ_ONCE(ln->timeouts[L4LB_TO_UDP]);
+	unsigned long idle = READ_ONCE(cp->dest->svc->idle_timeout);
+
+	if (cp->th[0].tuple.protocol != IPPROTO_TCP)
+		return idle ?: READ_ONCE(ln->timeouts[L4LB_TO_UDP]);
+	if (state == L4LB_TCP_ESTABLISHED && idle)
+		return idle;
 	return READ_ONCE(ln->timeouts[l4lb_tcp_timeout_slot[state]]);
 }
 
@@ -110,7 +115,7 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 	u8 old, new;
 
 	if (!th) {
-		exp = jiffies + READ_ONCE(ln->timeouts[L4LB_TO_UDP]);
+		exp = jiffies + l4lb_conn_timeout(ln, cp, L4LB_TCP_NONE);
 		if (READ_ONCE(cp->expires) != exp)
 			WRITE_ONCE(cp->expires, exp);
 		return;
@@ -137,8 +142,7 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 			moved = true;
 		}
 	}
-	WRITE_ONCE(cp->expires, jiffies + l4lb_state_timeout(ln, IPPROTO_TCP,
-							     new));
+	WRITE_ONCE(cp->expires, jiffies + l4lb_conn_timeout(ln, cp, new));
 	spin_unlock_bh(&cp->lock);
 
 	if (moved)

@@ -141,6 +141,7 @@ void l4lb_dest_load_changed(struct l4lb_dest *dest)
 struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 				      const struct l4lb_svc_key *key,
 				      const struct l4lb_sched_ops *sched,
+				      const struct l4lb_svc_conf *conf,
 				      struct netlink_ext_ack *extack)
 {
 	struct l4lb_service *svc;
@@ -155,6 +156,7 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 		goto err_free;
 	svc->key = *key;
 	svc->ln = ln;
+	l4lb_service_set_conf(svc, conf);
 	INIT_LIST_HEAD(&svc->dests);
 	spin_lock_init(&svc->sched_lock);
 	refcount_set(&svc->refcnt, 1);
@@ -175,7 +177,9 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 		goto err_state;
 	}
 	list_add_tail(&svc->list, &ln->services);
-	ln->nr_services++;
+	if (!ln->nr_services++)
+		queue_delayed_work(system_power_efficient_wq, &ln->est_work,
+				   2 * HZ);
 	ln->gen++;
 	return svc;
 
@@ -186,6 +190,16 @@ err_stats:
 err_free:
 	kfree(svc);
 	return ERR_PTR(err);
+}
+
+void l4lb_service_set_conf(struct l4lb_service *svc,
+			   const struct l4lb_svc_conf *conf)
+{
+	WRITE_ONCE(svc->netmask, conf->netmask);
+	WRITE_ONCE(svc->persist_timeout, conf->persist_timeout);
+	WRITE_ONCE(svc->idle_timeout, conf->idle_timeout);
+	WRITE_ONCE(svc->flags, conf->flags);
+	svc->ln->gen++;
 }
 
 int l4lb_service_set_sched(struct l4lb_service *svc,
@@ -209,6 +223,7 @@ void l4lb_dest_del(struct l4lb_dest *dest)
 	lockdep_assert_held(&svc->ln->lock);
 	list_del_rcu(&dest->list);
 	svc->nr_dests--;
+	WRITE_ONCE(dest->gone, true);
 	/* Same scheduler, fewer dests: rebuilt in place, cannot fail. */
 	l4lb_service_rebuild(svc, svc->sched, dest, 0);
 	svc->ln->gen++;

@@ -26,8 +26,8 @@ void l4lb_stats_free(struct l4lb_stats_cpu __percpu *s)
 	free_percpu(s);
 }
 
-static void l4lb_stats_sum(struct l4lb_stats_cpu __percpu *s,
-			   struct l4lb_stats *out)
+void l4lb_stats_sum(struct l4lb_stats_cpu __percpu *s,
+		    struct l4lb_stats *out)
 {
 	int cpu, i;
 

@@ -237,14 +237,15 @@ static void l4lb_send(struct net *net, struct sk_buff *skb, struct rtable *rt)
 }
 
 /* Direct routing: the packet goes unchanged to the server's MAC. */
-unsigned int l4lb_xmit_dr(struct net *net, struct sk_buff *skb,
+unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 			  struct l4lb_conn *cp)
 {
 	struct rtable *rt;
 	__be32 saddr;
 
-	rt = l4lb_dest_route(net, cp->dest, &saddr);
+	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
 	if (!rt || rt->rt_uses_gateway) {
+		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
 		net_warn_ratelimited("l4lb: DR server %pI4 is not on-link: dropping\n",
 				     &cp->dest->addr.ip);
 		if (rt)
@@ -252,7 +253,7 @@ unsigned int l4lb_xmit_dr(struct net *net, struct sk_buff *skb,
 		return NF_DROP;
 	}
 	skb_forward_csum(skb);
-	l4lb_send(net, skb, rt);
+	l4lb_send(ln->net, skb, rt);
 	return NF_STOLEN;
 }
 
@@ -262,7 +263,7 @@ unsigned int l4lb_xmit_dr(struct net *net, struct sk_buff *skb,
  * back to the client with the room left; without DF the outer packet is
  * fragmented on the way out.
  */
-unsigned int l4lb_xmit_tun(struct net *net, struct sk_buff *skb,
+unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 			   struct l4lb_conn *cp)
 {
 	const struct iphdr *old = ip_hdr(skb);
@@ -273,9 +274,11 @@ unsigned int l4lb_xmit_tun(struct net *net, struct sk_buff *skb,
 	unsigned int mtu;
 	__be32 saddr;
 
-	rt = l4lb_dest_route(net, cp->dest, &saddr);
-	if (!rt)
+	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
+	if (!rt) {
+		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
 		return NF_DROP;
+	}
 	mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr);
 	if (df && (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
 				     skb->len > mtu)) {
@@ -303,7 +306,7 @@ unsigned int l4lb_xmit_tun(struct net *net, struct sk_buff *skb,
 	iph->protocol = IPPROTO_IPIP;
 	iph->saddr = saddr;
 	iph->daddr = cp->dest->addr.ip;
-	__ip_select_ident(net, iph, skb_shinfo(skb)->gso_segs ?: 1);
-	l4lb_send(net, skb, rt);
+	__ip_select_ident(ln->net, iph, skb_shinfo(skb)->gso_segs ?: 1);
+	l4lb_send(ln->net, skb, rt);
 	return NF_STOLEN;
 }
