@@ -205,6 +205,27 @@ static bool l4lb_parse(struct sk_buff *skb, enum l4lb_dir dir,
 	return true;
 }
 
+/*
+ * Reassemble fragments before anything else, as nf_defrag_ipv4 does where
+ * conntrack runs: a non-first fragment carries no ports to find its flow
+ * by, and a NAT rewrite must reach every fragment. Replies pass here too
+ * on their way to FORWARD. The output path refragments to the sizes seen.
+ * Returns false when the fragment was queued (or dropped) by ip_defrag().
+ */
+static bool l4lb_defrag(struct net *net, struct sk_buff *skb)
+{
+	int err;
+
+	skb_orphan(skb);
+	local_bh_disable();
+	err = ip_defrag(net, skb, IP_DEFRAG_VS_IN);
+	local_bh_enable();
+	if (err)
+		return false;
+	skb->ignore_df = 1;
+	return true;
+}
+
 static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
@@ -212,8 +233,8 @@ static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
 	struct l4lb_conn *cp;
 	struct l4lb_pkt p;
 
-	if (ip_is_fragment(ip_hdr(skb)))
-		return NF_ACCEPT;
+	if (ip_is_fragment(ip_hdr(skb)) && !l4lb_defrag(state->net, skb))
+		return NF_STOLEN;
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
 		return l4lb_icmp(ln, skb, ip_hdrlen(skb), L4LB_DIR_ORIG);
 	if (!l4lb_parse(skb, L4LB_DIR_ORIG, &p))
@@ -255,6 +276,7 @@ static unsigned int l4lb_out(void *priv, struct sk_buff *skb,
 	struct l4lb_conn *cp;
 	struct l4lb_pkt p;
 
+	/* Reassembled at PRE_ROUTING; fragments here are not ours. */
 	if (ip_is_fragment(ip_hdr(skb)))
 		return NF_ACCEPT;
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
