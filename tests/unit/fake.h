@@ -2,6 +2,7 @@
 #ifndef FAKE_L4LB_H
 #define FAKE_L4LB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +39,23 @@ void fake_reply_done(const struct nlmsghdr *req, int error, const char *extack);
 
 /* The l4lb family: answer one request. */
 void fake_l4lb_handle(const struct nlmsghdr *req);
+
+/* A service {proto, addr, port} or server {addr, port} named in a request. */
+struct fake_key {
+	bool set;
+	uint8_t proto;
+	uint32_t addr;		/* network byte order */
+	uint16_t port;		/* host byte order */
+};
+
+/*
+ * FAKE_L4LB_STATE=file: services and servers live in a table instead of
+ * the canned data, so adds of existing objects fail with EEXIST and
+ * deletes of missing ones with ENOENT; the table is written to the file
+ * when the process exits. Returns 0, or -errno with *msg set.
+ */
+bool fake_state_enabled(void);
+int fake_state_change(uint8_t cmd, const struct fake_key *svc, const struct fake_key *dest,
+		      const char **msg);
 
 #endif /* FAKE_L4LB_H */

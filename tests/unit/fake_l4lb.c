@@ -20,6 +20,11 @@
  *                            dump right after its first service
  *   FAKE_L4LB_WARN=text      successful acks carry this extack message
  *   FAKE_L4LB_NO_CAP=1       echo whole requests in errors despite NETLINK_CAP_ACK
+ *   FAKE_L4LB_FAIL_AT=k[,k..]  only the k-th l4lb requests (from 1) fail, with
+ *                            FAKE_L4LB_FAIL's errno (default EEXIST)
+ *   FAKE_L4LB_OLD=1          reply like an older module: no rates, idle
+ *                            timeouts, connection flags or drop counters
+ *   FAKE_L4LB_STATE=file     keep services and servers in a table (fake_state.c)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -45,7 +50,8 @@ struct svc {
 	const char *sched;
 	uint32_t flags, timeout;
 	const char *mask;
-	uint64_t stats[5];
+	uint32_t idle;
+	uint64_t stats[10];	/* five counters, then five rates */
 };
 
 struct dest {
@@ -54,23 +60,29 @@ struct dest {
 	uint16_t port;
 	uint8_t fwd;
 	uint32_t weight, active, inactive;
-	uint64_t stats[5];
+	uint64_t stats[10];
 };
 
 /* Deliberately unsorted: ipvsctl must sort. */
 static const struct svc svcs[] = {
-	{ IPPROTO_UDP, "10.0.0.1", 53, "rr", 0, 0, NULL, { 0 } },
-	{ IPPROTO_TCP, "10.0.0.2", 443, "wrr", L4LB_SVC_F_PERSISTENT, 360, "255.255.255.0",
-	  { 10, 20, 30, 40, 50 } },
-	{ IPPROTO_TCP, "10.0.0.1", 80, "wlc", 0, 0, NULL,
-	  { 123456, 1000000, 900000, 150000000, 2000000000ULL } },
+	{ IPPROTO_UDP, "10.0.0.1", 53, "rr", 0, 0, NULL, 30, { 0 } },
+	{ IPPROTO_TCP, "10.0.0.2", 443, "wrr", L4LB_SVC_F_PERSISTENT, 360, "255.255.255.0", 0,
+	  { 10, 20, 30, 40, 50, 1, 2, 3, 4, 5 } },
+	{ IPPROTO_TCP, "10.0.0.1", 80, "wlc", 0, 0, NULL, 0,
+	  { 123456, 1000000, 900000, 150000000, 2000000000ULL,
+	    1500, 123456, 100000, 150000000, 2000000000ULL } },
 };
 
 static const struct dest dests[] = {
-	{ 2, "192.168.1.3", 80, L4LB_FWD_MASQ, 2, 5, 1, { 100, 1, 2, 3, 4 } },
+	{ 2, "192.168.1.3", 80, L4LB_FWD_MASQ, 2, 5, 1, { 100, 1, 2, 3, 4, 5, 10, 20, 3000, 4000 } },
 	{ 2, "192.168.1.2", 80, L4LB_FWD_MASQ, 1, 0, 0, { 0 } },
 	{ 1, "192.168.1.4", 443, L4LB_FWD_ROUTE, 3, 7, 2, { 0 } },
 };
+
+static bool old_module(void)
+{
+	return getenv("FAKE_L4LB_OLD") != NULL;
+}
 
 static void logf_(const char *fmt, ...)
 {
@@ -89,13 +101,6 @@ static void logf_(const char *fmt, ...)
 	fclose(f);
 }
 
-struct key {
-	bool set;
-	uint8_t proto;
-	uint32_t addr;
-	uint16_t port;
-};
-
 enum kind { K_U8, K_U16, K_BE16, K_U32, K_ADDR, K_MASK, K_STR };
 
 /* How to print each attribute of the service and dest nests. */
@@ -113,6 +118,7 @@ static const struct field {
 	{ true, L4LB_SVC_A_FLAGS, "flags", K_U32 },
 	{ true, L4LB_SVC_A_TIMEOUT, "timeout", K_U32 },
 	{ true, L4LB_SVC_A_NETMASK, "netmask", K_MASK },
+	{ true, L4LB_SVC_A_IDLE_TIMEOUT, "idle", K_U32 },
 	{ false, L4LB_DEST_A_AF, "af", K_U16 },
 	{ false, L4LB_DEST_A_ADDR, "addr", K_ADDR },
 	{ false, L4LB_DEST_A_PORT, "port", K_BE16 },
@@ -120,9 +126,9 @@ static const struct field {
 	{ false, L4LB_DEST_A_WEIGHT, "weight", K_U32 },
 };
 
-/* Append " name=value" for one attribute; the service key is kept in @key. */
+/* Append " name=value" for one attribute; the object's key is kept in @key. */
 static void decode_attr(const struct nlattr *a, bool is_svc, char *log, size_t loglen,
-			struct key *key)
+			struct fake_key *key)
 {
 	const uint8_t *d = (const uint8_t *)a + NLA_HDRLEN;
 	size_t off = strlen(log), len = a->nla_len - NLA_HDRLEN, i;
@@ -162,8 +168,13 @@ static void decode_attr(const struct nlattr *a, bool is_svc, char *log, size_t l
 		snprintf(log + off, loglen - off, "%.*s", (int)len, (const char *)d);
 		break;
 	}
-	if (!is_svc)
+	if (!is_svc) {
+		if (a->nla_type == L4LB_DEST_A_ADDR)
+			memcpy(&key->addr, d, 4);
+		else if (a->nla_type == L4LB_DEST_A_PORT)
+			key->port = ntohs(v16);
 		return;
+	}
 	if (a->nla_type == L4LB_SVC_A_PROTOCOL)
 		key->proto = d[0];
 	else if (a->nla_type == L4LB_SVC_A_ADDR)
@@ -174,7 +185,7 @@ static void decode_attr(const struct nlattr *a, bool is_svc, char *log, size_t l
 
 /* Like the kernel's strict validation: nests must carry NLA_F_NESTED. */
 static int decode_nest(const struct nlattr *nest, bool is_svc, char *log, size_t loglen,
-		       struct key *key)
+		       struct fake_key *key)
 {
 	int rem = nest->nla_len - NLA_HDRLEN;
 	const struct nlattr *a;
@@ -185,7 +196,7 @@ static int decode_nest(const struct nlattr *nest, bool is_svc, char *log, size_t
 	     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
 	     rem -= NLA_ALIGN(a->nla_len), a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len)))
 		decode_attr(a, is_svc, log, loglen, key);
-	key->set = is_svc;
+	key->set = true;
 	return 0;
 }
 
@@ -202,6 +213,8 @@ static void put_stats(uint16_t type, const uint64_t *s)
 
 	for (i = 0; i < 5; i++)
 		fake_attr_u64(L4LB_STATS_A_CONNS + i, s[i]);
+	for (i = 0; i < 5 && !old_module(); i++)
+		fake_attr_u64(L4LB_STATS_A_CPS + i, s[5 + i]);
 	fake_nest_end(n);
 }
 
@@ -227,6 +240,8 @@ static void put_service(const struct svc *s, int idx)
 	}
 	put_stats(L4LB_SVC_A_STATS, s->stats);
 	fake_attr_u32(L4LB_SVC_A_NR_DESTS, (uint32_t)nr);
+	if (s->idle && !old_module())
+		fake_attr_u32(L4LB_SVC_A_IDLE_TIMEOUT, s->idle);
 	fake_nest_end(n);
 }
 
@@ -246,7 +261,7 @@ static void put_dest(const struct dest *d)
 }
 
 static void put_conn(uint8_t proto, const char *c, uint16_t cp, const char *v, uint16_t vp,
-		     const char *d, uint16_t dp, uint8_t state, uint32_t expires)
+		     const char *d, uint16_t dp, uint8_t state, uint32_t expires, uint32_t flags)
 {
 	size_t n = fake_nest_begin(L4LB_A_CONN);
 
@@ -261,10 +276,12 @@ static void put_conn(uint8_t proto, const char *c, uint16_t cp, const char *v, u
 	fake_attr_u8(L4LB_CONN_A_STATE, state);
 	fake_attr_u32(L4LB_CONN_A_EXPIRES, expires);
 	fake_attr_u8(L4LB_CONN_A_FWD_METHOD, L4LB_FWD_MASQ);
+	if (!old_module())
+		fake_attr_u32(L4LB_CONN_A_FLAGS, flags);
 	fake_nest_end(n);
 }
 
-static int find_svc(const struct key *k)
+static int find_svc(const struct fake_key *k)
 {
 	uint32_t a;
 	int i;
@@ -284,7 +301,7 @@ static int env_errno(const char *name)
 	return v ? atoi(v) : 0;
 }
 
-static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct key *key)
+static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct fake_key *key)
 {
 	int fail = env_errno("FAKE_L4LB_DUMP_FAIL");
 	int i, idx = find_svc(key);
@@ -314,13 +331,16 @@ static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct ke
 		/* Two nests in one message, then one more: both must be read. */
 		off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
 		put_conn(IPPROTO_UDP, "10.0.0.9", 40000, "10.0.0.1", 53, "192.168.1.3", 53,
-			 L4LB_TCP_NONE, 299000);
+			 L4LB_TCP_NONE, 299000, 0);
 		put_conn(IPPROTO_TCP, "10.0.0.5", 51234, "10.0.0.1", 80, "192.168.1.2", 80,
-			 L4LB_TCP_ESTABLISHED, 899999);
+			 L4LB_TCP_ESTABLISHED, 899999, 0);
 		fake_msg_end(off);
 		off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
 		put_conn(IPPROTO_TCP, "10.0.0.4", 1025, "10.0.0.1", 80, "192.168.1.3", 80,
-			 L4LB_TCP_FIN_WAIT, 61000);
+			 L4LB_TCP_FIN_WAIT, 61000, 0);
+		/* A persistence template of the /24 of 10.1.2.3 on 10.0.0.2:443. */
+		put_conn(IPPROTO_TCP, "10.1.2.0", 0, "10.0.0.2", 443, "192.168.1.4", 443,
+			 L4LB_TCP_NONE, 359000, L4LB_CONN_F_TEMPLATE);
 		fake_msg_end(off);
 		break;
 	}
@@ -329,17 +349,47 @@ static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct ke
 	fake_dgram_end();
 }
 
+/* Is @n in the comma-separated list @list? */
+static bool in_list(const char *list, unsigned long n)
+{
+	char *end;
+
+	while (*list) {
+		if (strtoul(list, &end, 10) == n && end != list)
+			return true;
+		if (end == list || !*end)
+			return false;
+		list = end + 1;
+	}
+	return false;
+}
+
+/* The errno to fail the @nth l4lb request with, 0 for none. */
+static int fail_errno(unsigned long nth)
+{
+	const char *at = getenv("FAKE_L4LB_FAIL_AT");
+	int e = env_errno("FAKE_L4LB_FAIL");
+
+	if (!at)
+		return e;
+	return in_list(at, nth) ? (e ? e : EEXIST) : 0;
+}
+
 void fake_l4lb_handle(const struct nlmsghdr *req)
 {
 	int rem = (int)req->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	const struct genlmsghdr *g = NLMSG_DATA(req);
 	bool dump = req->nlmsg_flags & NLM_F_DUMP;
-	int fail = env_errno("FAKE_L4LB_FAIL");
-	struct key key = { 0 }, dkey = { 0 };
+	struct fake_key key = { 0 }, dkey = { 0 };
+	static unsigned long nth;
 	const struct nlattr *a;
+	const char *msg;
 	char log[1024];
 	size_t off;
+	int fail;
 
+	/* Count every request, so FAKE_L4LB_FAIL_AT=k means the k-th. */
+	fail = fail_errno(++nth);
 	snprintf(log, sizeof(log), "%s%s%s",
 		 g->cmd < ARRAY_SIZE(cmd_names) ? cmd_names[g->cmd] : "?",
 		 dump ? " dump" : "", req->nlmsg_flags & NLM_F_ACK ? " ack" : "");
@@ -374,6 +424,13 @@ void fake_l4lb_handle(const struct nlmsghdr *req)
 		fake_reply_error(req, -fail, getenv("FAKE_L4LB_EXTACK"));
 		return;
 	}
+	if (!dump && fake_state_enabled()) {
+		fail = fake_state_change(g->cmd, &key, &dkey, &msg);
+		if (fail) {
+			fake_reply_error(req, fail, msg);
+			return;
+		}
+	}
 	if (dump) {
 		if (g->cmd == L4LB_CMD_GET_DEST && find_svc(&key) < 0) {
 			fake_reply_error(req, -ENOENT, "no such service");
@@ -397,6 +454,12 @@ void fake_l4lb_handle(const struct nlmsghdr *req)
 			fake_attr_str(L4LB_A_VERSION, "0.1.0-fake");
 			fake_attr_u32(L4LB_A_CONN_COUNT, 3);
 			fake_attr_u32(L4LB_A_CONN_TAB_SIZE, 4096);
+			if (!old_module()) {
+				fake_attr_u64(L4LB_A_DROP_CONN_MAX, 7);
+				fake_attr_u64(L4LB_A_DROP_NO_DEST, 0);
+				fake_attr_u64(L4LB_A_DROP_NOMEM, 123456789012ULL);
+				fake_attr_u64(L4LB_A_DROP_NO_ROUTE, 2);
+			}
 		} else if (g->cmd == L4LB_CMD_GET_CONFIG) {
 			fake_attr_u32(L4LB_A_TIMEOUT_TCP, 900);
 			fake_attr_u32(L4LB_A_TIMEOUT_TCP_FIN, 120);

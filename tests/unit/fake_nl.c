@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transport half of the fake l4lb module (see fake_l4lb.c): interposes
- * sendmsg()/recvmsg()/setsockopt() on generic-netlink sockets, queues the
- * replies as datagrams the way the kernel would, and resolves the family
- * through a fake controller.
+ * sendmsg(), recvmsg(), recvmmsg() and setsockopt() on generic-netlink
+ * sockets, queues the replies as datagrams the way the kernel would, and
+ * resolves the family through a fake controller.
+ *
+ * Like the kernel, every message of one sendmsg() is handled in order,
+ * errors do not stop the rest, a datagram over the socket's send buffer
+ * is refused with EMSGSIZE, and replies that do not fit the receive
+ * buffer (counted as skb truesize, roughly) are dropped and the next
+ * recvmsg() fails with ENOBUFS.
+ *
+ *   FAKE_L4LB_SENDLOG=file   append "sendmsg N" for every sendmsg() that
+ *                            carries N l4lb requests
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -22,31 +31,49 @@
 
 #include "fake.h"
 
-#define MAX_DGRAMS	64
 #define DGRAM_SIZE	16384
+/* What the kernel charges a small reply skb against the receive buffer. */
+#define SKB_OVERHEAD	768
 
 struct dgram {
 	size_t len;
-	char buf[DGRAM_SIZE];
+	char *buf;		/* DGRAM_SIZE bytes */
 };
 
-static struct dgram queue[MAX_DGRAMS];
-static int q_head, q_tail;
+static struct dgram *queue;
+static size_t q_head, q_tail, q_cap;
+static size_t rmem;		/* receive-buffer charge of the queued replies */
+static size_t rcvbuf = SIZE_MAX;	/* the socket's, read at each sendmsg() */
+static bool overrun;		/* a reply was dropped: ENOBUFS next */
 static bool ext_ack, cap_ack;
 static struct dgram *cur;
 
 void fake_dgram_begin(void)
 {
-	if (q_tail - q_head >= MAX_DGRAMS) {
-		fprintf(stderr, "fake_l4lb: reply queue overflow\n");
-		abort();
+	if (q_head == q_tail)
+		q_head = q_tail = 0;
+	if (q_tail == q_cap) {
+		q_cap = q_cap ? q_cap * 2 : 64;
+		queue = realloc(queue, q_cap * sizeof(*queue));
+		if (!queue)
+			abort();
 	}
-	cur = &queue[q_tail % MAX_DGRAMS];
+	cur = &queue[q_tail];
 	cur->len = 0;
+	cur->buf = malloc(DGRAM_SIZE);
+	if (!cur->buf)
+		abort();
 }
 
 void fake_dgram_end(void)
 {
+	/* The kernel checks before queueing, so one skb may overshoot. */
+	if (rmem > rcvbuf) {
+		free(cur->buf);
+		overrun = true;
+		return;
+	}
+	rmem += cur->len + SKB_OVERHEAD;
 	q_tail++;
 }
 
@@ -203,56 +230,95 @@ FAKE_EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen
 	return real(fd, level, name, val, len);
 }
 
+static int sock_int(int fd, int opt)
+{
+	socklen_t l = sizeof(int);
+	int v = 0;
+
+	getsockopt(fd, SOL_SOCKET, opt, &v, &l);
+	return v;
+}
+
+static void log_send(unsigned int n)
+{
+	const char *path = getenv("FAKE_L4LB_SENDLOG");
+	FILE *f;
+
+	if (!path || !n)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "sendmsg %u\n", n);
+	fclose(f);
+}
+
 FAKE_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	static ssize_t (*real)(int, const struct msghdr *, int);
-	static char buf[DGRAM_SIZE];
+	unsigned int n_l4lb = 0;
 	struct nlmsghdr *h;
 	size_t len = 0, i;
+	char *buf;
 	int rem;
 
 	if (!real)
 		real = dlsym(RTLD_NEXT, "sendmsg");
 	if (!is_genl(fd))
 		return real(fd, msg, flags);
-	for (i = 0; i < msg->msg_iovlen; i++) {
-		if (len + msg->msg_iov[i].iov_len > sizeof(buf)) {
-			errno = EMSGSIZE;
-			return -1;
-		}
+	for (i = 0; i < msg->msg_iovlen; i++)
+		len += msg->msg_iov[i].iov_len;
+	/* netlink_sendmsg()'s limit. */
+	if (len > (size_t)sock_int(fd, SO_SNDBUF) - 32) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (len = 0, i = 0; i < msg->msg_iovlen; i++) {
 		memcpy(buf + len, msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len);
 		len += msg->msg_iov[i].iov_len;
 	}
+	rcvbuf = (size_t)sock_int(fd, SO_RCVBUF);
 	rem = (int)len;
 	for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
-		if (h->nlmsg_type == GENL_ID_CTRL)
+		if (h->nlmsg_type == GENL_ID_CTRL) {
 			handle_ctrl(h);
-		else if (h->nlmsg_type == FAKE_FAMILY_ID)
+		} else if (h->nlmsg_type == FAKE_FAMILY_ID) {
+			n_l4lb++;
 			fake_l4lb_handle(h);
-		else
+		} else {
 			fake_reply_error(h, -EOPNOTSUPP, "fake: unknown family");
+		}
 	}
+	free(buf);
+	log_send(n_l4lb);
 	return (ssize_t)len;
 }
 
-FAKE_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+/* Dequeue one reply; @wait: would the kernel block for it? */
+static ssize_t fake_recv(struct msghdr *msg, int flags, bool wait)
 {
-	static ssize_t (*real)(int, struct msghdr *, int);
 	struct sockaddr_nl *nla = msg->msg_name;
 	struct dgram *d;
 	size_t copied = 0, i;
 
-	if (!real)
-		real = dlsym(RTLD_NEXT, "recvmsg");
-	if (!is_genl(fd))
-		return real(fd, msg, flags);
+	if (overrun) {
+		overrun = false;
+		errno = ENOBUFS;
+		return -1;
+	}
 	if (q_head == q_tail) {
 		/* The real kernel would block forever: fail loudly instead. */
-		fprintf(stderr, "fake_l4lb: %s with nothing queued\n", __func__);
+		if (wait)
+			fprintf(stderr, "fake_l4lb: recvmsg with nothing queued\n");
 		errno = EAGAIN;
 		return -1;
 	}
-	d = &queue[q_head % MAX_DGRAMS];
+	d = &queue[q_head];
 	for (i = 0; i < msg->msg_iovlen && copied < d->len; i++) {
 		size_t n = d->len - copied;
 
@@ -268,7 +334,51 @@ FAKE_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		nla->nl_family = AF_NETLINK;
 		msg->msg_namelen = sizeof(*nla);
 	}
-	if (!(flags & MSG_PEEK))
+	if (!(flags & MSG_PEEK)) {
+		rmem -= d->len + SKB_OVERHEAD;
+		free(d->buf);
 		q_head++;
+	}
 	return (ssize_t)((flags & MSG_TRUNC) ? d->len : copied);
+}
+
+FAKE_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	static ssize_t (*real)(int, struct msghdr *, int);
+
+	if (!real)
+		real = dlsym(RTLD_NEXT, "recvmsg");
+	if (!is_genl(fd))
+		return real(fd, msg, flags);
+	return fake_recv(msg, flags, !(flags & MSG_DONTWAIT));
+}
+
+FAKE_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+			 struct timespec *timeout)
+{
+	static int (*real)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
+	unsigned int i;
+	ssize_t r;
+
+	if (!real)
+		real = dlsym(RTLD_NEXT, "recvmmsg");
+	if (!is_genl(fd))
+		return real(fd, vec, vlen, flags, timeout);
+	for (i = 0; i < vlen; i++) {
+		bool wait = !(flags & MSG_DONTWAIT) && !(i && (flags & MSG_WAITFORONE));
+
+		r = fake_recv(&vec[i].msg_hdr, flags & ~MSG_WAITFORONE, wait);
+		if (r < 0) {
+			/* Like the kernel: an error after some messages waits for the next call. */
+			if (i && errno == EAGAIN)
+				break;
+			if (i) {
+				overrun = errno == ENOBUFS;
+				break;
+			}
+			return -1;
+		}
+		vec[i].msg_len = (unsigned int)r;
+	}
+	return (int)i;
 }

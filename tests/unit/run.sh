@@ -11,7 +11,7 @@ IPVSCTL=${IPVSCTL:-../../tools/ipvsctl/ipvsctl}
 FAKE=$PWD/fake_l4lb.so
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-OUT=$TMP/out ERR=$TMP/err LOG=$TMP/log
+OUT=$TMP/out ERR=$TMP/err LOG=$TMP/log SLOG=$TMP/sendlog STATE=$TMP/state
 
 passed=0 failed=0
 
@@ -32,7 +32,8 @@ else
 fi
 
 # --- end-to-end cases ----------------------------------------------------
-# run [VAR=value...] ARGS...: run ipvsctl under the fake kernel.
+# run [VAR=value...] ARGS...: run ipvsctl under the fake kernel, stdin from
+# $IN (default /dev/null). Requests go to $LOG, sendmsg() sizes to $SLOG.
 run() {
 	local envs=()
 
@@ -41,7 +42,10 @@ run() {
 		shift
 	done
 	: >"$LOG"
-	env LD_PRELOAD="$FAKE" FAKE_L4LB_LOG="$LOG" "${envs[@]}" "$IPVSCTL" "$@" >"$OUT" 2>"$ERR"
+	: >"$SLOG"
+	rm -f "$STATE"
+	env LD_PRELOAD="$FAKE" FAKE_L4LB_LOG="$LOG" FAKE_L4LB_SENDLOG="$SLOG" "${envs[@]}" \
+		"$IPVSCTL" "$@" <"${IN:-/dev/null}" >"$OUT" 2>"$ERR"
 	rc=$?
 }
 
@@ -52,15 +56,27 @@ want_out() { [[ $(cat "$OUT") == "$1" ]] || why+=" stdout '$(flat "$OUT")';"; }
 want_out_has() { grep -qF -- "$1" "$OUT" || why+=" stdout '$(flat "$OUT")' lacks '$1';"; }
 want_err() { [[ $(cat "$ERR") == "$1" ]] || why+=" stderr '$(flat "$ERR")' (want '$1');"; }
 want_log() { [[ $(cat "$LOG") == "$1" ]] || why+=" sent '$(flat "$LOG")' (want '$1');"; }
+want_sends() { [[ $(cat "$SLOG") == "$1" ]] || why+=" sendmsg '$(flat "$SLOG")' (want '$1');"; }
+want_state() { [[ $(cat "$STATE") == "$1" ]] || why+=" state '$(flat "$STATE")' (want '$1');"; }
 want_json() {
 	# $1: a python expression over the parsed document d that must hold.
+	# One interpreter per check: python3 takes a while to start.
 	if ! command -v python3 >/dev/null; then
 		why+=" python3 missing, cannot check JSON;"
-	elif ! python3 -m json.tool "$OUT" >/dev/null 2>"$TMP/json"; then
-		why+=" invalid JSON: $(flat "$TMP/json");"
-	elif ! python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($1) else 1)" "$OUT"; then
-		why+=" JSON fails: $1;"
+		return
 	fi
+	python3 -c "import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except ValueError as e:
+    print('invalid JSON: %s' % e)
+    sys.exit(2)
+sys.exit(0 if ($1) else 1)" "$OUT" >"$TMP/json" 2>&1
+	case $? in
+	0) ;;
+	1) why+=" JSON fails: $1;" ;;
+	*) why+=" $(flat "$TMP/json");" ;;
+	esac
 }
 end() {
 	if [[ -z $why ]]; then
@@ -91,7 +107,7 @@ TCP  10.0.0.1:80 wlc
   -> 192.168.1.3:80               Masq    2      5          1
 TCP  10.0.0.2:443 wrr persistent 360 mask 255.255.255.0
   -> 192.168.1.4:443              Route   3      7          2
-UDP  10.0.0.1:53 rr"
+UDP  10.0.0.1:53 rr idle 30"
 want_log "GET_INFO ack
 GET_SERVICE dump
 GET_DEST dump service{ af=2 proto=17 addr=10.0.0.1 port=53 }
@@ -160,15 +176,18 @@ want_out "l4lb connection entries
 pro expire state       source             virtual            destination
 TCP 01:01  FIN_WAIT    10.0.0.4:1025      10.0.0.1:80        192.168.1.3:80
 TCP 14:59  ESTABLISHED 10.0.0.5:51234     10.0.0.1:80        192.168.1.2:80
+TCP 05:59  NONE        10.1.2.0:0         10.0.0.2:443       192.168.1.4:443
 UDP 04:59  UDP         10.0.0.9:40000     10.0.0.1:53        192.168.1.3:53"
 want_log "GET_CONN dump"
 end
 
-begin "-Lc --json"
+begin "-Lc --json marks the persistence template"
 run -L -c --json
 want_rc 0
-want_json "len(d) == 3 and d[1]['state'] == 'ESTABLISHED' and d[1]['client'] ==
-	{'address': '10.0.0.5', 'port': 51234} and d[1]['expires_ms'] == 899999"
+want_json "len(d) == 4 and d[1]['state'] == 'ESTABLISHED' and d[1]['client'] ==
+	{'address': '10.0.0.5', 'port': 51234} and d[1]['expires_ms'] == 899999 and
+	d[1]['template'] is False and d[2]['template'] is True and d[2]['state'] == 'NONE' and
+	d[2]['client'] == {'address': '10.1.2.0', 'port': 0}"
 end
 
 begin "-L --timeout"
@@ -310,6 +329,301 @@ want_rc 0
 want_err "ipvsctl: warning: weight ignored by rr"
 end
 
+begin "-L --rate uses ipvsadm's rate columns"
+run -L -n --rate
+want_rc 0
+want_out "l4lb version 0.1.0-fake (size=4096)
+Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS
+  -> RemoteAddress:Port
+TCP  10.0.0.1:80                      1500     123K     100K     150M    2000M
+  -> 192.168.1.2:80                      0        0        0        0        0
+  -> 192.168.1.3:80                      5       10       20     3000     4000
+TCP  10.0.0.2:443                        1        2        3        4        5
+  -> 192.168.1.4:443                     0        0        0        0        0
+UDP  10.0.0.1:53                         0        0        0        0        0"
+end
+
+begin "-L --rate --exact"
+run -L --rate --exact -t 10.0.0.1:80
+want_rc 0
+want_out_has "TCP  10.0.0.1:80                      1500   123456   100000 150000000 2000000000"
+end
+
+begin "-L --rate from an older module prints zeros"
+run FAKE_L4LB_OLD=1 -L --rate -t 10.0.0.2:443
+want_rc 0
+want_out_has "TCP  10.0.0.2:443                        0        0        0        0        0"
+end
+
+begin "-L --json has rates and idle_timeout"
+run -L --json
+want_rc 0
+want_json "d[0]['stats']['cps'] == 1500 and d[0]['stats']['outbps'] == 2000000000 and
+	d[0]['servers'][1]['stats']['inbps'] == 3000 and d[0]['idle_timeout'] == 0 and
+	d[2]['idle_timeout'] == 30 and d[1]['stats']['inpps'] == 2"
+end
+
+begin "-L --json from an older module: rates 0"
+run FAKE_L4LB_OLD=1 -L --json
+want_rc 0
+want_json "d[0]['stats']['cps'] == 0 and d[0]['stats']['conns'] == 123456 and
+	d[2]['idle_timeout'] == 0"
+end
+
+begin "--info"
+run --info
+want_rc 0
+want_out "l4lb v0.1.0-fake: 3 connections, table size 4096
+dropped: conn_max 7, no_dest 0, nomem 123456789012, no_route 2"
+want_log "GET_INFO ack"
+end
+
+begin "--info --json"
+run --info --json
+want_rc 0
+want_json "d == {'version': '0.1.0-fake', 'connections': 3, 'table_size': 4096,
+	'dropped': {'conn_max': 7, 'no_dest': 0, 'nomem': 123456789012, 'no_route': 2}}"
+end
+
+begin "--info from an older module: drop counters 0"
+run FAKE_L4LB_OLD=1 --info
+want_rc 0
+want_out_has "dropped: conn_max 0, no_dest 0, nomem 0, no_route 0"
+end
+
+begin "-A --idle-timeout sends the attribute"
+run -A -t 10.0.0.1:80 -s rr --idle-timeout 3600
+want_rc 0
+want_log "NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 sched=rr idle=3600 }"
+end
+
+begin "-E --idle-timeout 0 sends only that"
+run -E -u 10.0.0.1:53 --idle-timeout 0
+want_rc 0
+want_log "SET_SERVICE ack service{ af=2 proto=17 addr=10.0.0.1 port=53 idle=0 }"
+end
+
+SAVED="-A -t 10.0.0.1:80 -s wlc
+-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 1
+-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 2
+-A -t 10.0.0.2:443 -s wrr -p 360 -M 255.255.255.0
+-a -t 10.0.0.2:443 -r 192.168.1.4:443 -g -w 3
+-A -u 10.0.0.1:53 -s rr --idle-timeout 30"
+
+begin "-S -n prints ipvsadm's save format, sorted"
+run -S -n
+want_rc 0
+want_out "$SAVED"
+want_err ""
+want_log "GET_SERVICE dump
+GET_DEST dump service{ af=2 proto=17 addr=10.0.0.1 port=53 }
+GET_DEST dump service{ af=2 proto=6 addr=10.0.0.2 port=443 }
+GET_DEST dump service{ af=2 proto=6 addr=10.0.0.1 port=80 }"
+end
+
+begin "-S without -n is numeric too"
+run -S
+want_rc 0
+want_out "$SAVED"
+end
+
+begin "-S fails cleanly on a dump error"
+run FAKE_L4LB_DUMP_FAIL=90 "FAKE_L4LB_EXTACK=dump interrupted" -S
+want_rc 1
+want_out ""
+want_err "ipvsctl: dump interrupted"
+end
+
+begin "-R replays -S output in one sendmsg"
+printf '%s\n' "$SAVED" >"$TMP/saved"
+IN=$TMP/saved run -R
+want_rc 0
+want_out ""
+want_err ""
+want_log "NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 sched=wlc }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.1 port=80 } dest{ af=2 addr=192.168.1.2 port=80 fwd=0 weight=1 }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.1 port=80 } dest{ af=2 addr=192.168.1.3 port=80 fwd=0 weight=2 }
+NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.2 port=443 sched=wrr flags=1 timeout=360 netmask=255.255.255.0 }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.2 port=443 } dest{ af=2 addr=192.168.1.4 port=443 fwd=3 weight=3 }
+NEW_SERVICE ack service{ af=2 proto=17 addr=10.0.0.1 port=53 sched=rr idle=30 }"
+want_sends "sendmsg 6"
+end
+
+begin "-R: a parse error names the line and sends nothing"
+printf '%s\n' "# header" "-A -t 10.0.0.1:80" "" "-a -t 10.0.0.1:80 -r 1.2.3.4 -w x" \
+	"-A -t 10.0.0.2:80" >"$TMP/bad"
+IN=$TMP/bad run -R
+want_rc 2
+want_err "ipvsctl: line 4: bad weight 'x' (expected an integer 0..65535)"
+want_log ""
+want_sends ""
+end
+
+begin "-R: a listing line is refused before anything is sent"
+printf '%s\n' "-A -t 10.0.0.1:80" "-L -n" >"$TMP/bad"
+IN=$TMP/bad run -R
+want_rc 2
+want_err "ipvsctl: line 2: -L (--list) cannot be used in a restore file (only -A -E -D -a -e -d -C -Z --set)"
+want_log ""
+end
+
+begin "-R: empty input needs no module"
+printf '%s\n' "# nothing" "" >"$TMP/empty"
+IN=$TMP/empty run FAKE_L4LB_ABSENT=1 -R
+want_rc 0
+want_err ""
+end
+
+begin "-R: module not loaded"
+IN=$TMP/saved run FAKE_L4LB_ABSENT=1 -R
+want_rc 1
+want_err "$NOT_LOADED"
+end
+
+begin "-R: a failed add stops the restore and undoes the rest of its batch"
+printf '%s\n' "-A -t 10.0.0.1:80 -s rr" "-a -t 10.0.0.1:80 -r 192.168.1.2" \
+	"ipvsadm -A -t 10.0.0.2:80" "-A -t 10.0.0.1:80" "-A -t 10.0.0.3:80" \
+	"-a -t 10.0.0.3:80 -r 192.168.1.3" "-a -t 10.0.0.2:80 -r 192.168.1.4" \
+	"-a -t 10.0.0.9:80 -r 192.168.1.5" "-A -u 10.0.0.1:53" >"$TMP/dup"
+IN=$TMP/dup run FAKE_L4LB_STATE="$STATE" -R
+want_rc 1
+want_err "ipvsctl: line 4: service already exists"
+want_state "service TCP 10.0.0.1:80
+dest TCP 10.0.0.1:80 -> 192.168.1.2:80
+service TCP 10.0.0.2:80"
+want_sends "sendmsg 9
+sendmsg 3"
+want_log "NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 sched=rr }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.1 port=80 } dest{ af=2 addr=192.168.1.2 port=80 fwd=3 weight=1 }
+NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.2 port=80 sched=wlc }
+NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 sched=wlc }
+NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.3 port=80 sched=wlc }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.3 port=80 } dest{ af=2 addr=192.168.1.3 port=80 fwd=3 weight=1 }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.2 port=80 } dest{ af=2 addr=192.168.1.4 port=80 fwd=3 weight=1 }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.9 port=80 } dest{ af=2 addr=192.168.1.5 port=80 fwd=3 weight=1 }
+NEW_SERVICE ack service{ af=2 proto=17 addr=10.0.0.1 port=53 sched=wlc }
+DEL_SERVICE ack service{ af=2 proto=17 addr=10.0.0.1 port=53 }
+DEL_DEST ack service{ af=2 proto=6 addr=10.0.0.2 port=80 } dest{ af=2 addr=192.168.1.4 port=80 }
+DEL_SERVICE ack service{ af=2 proto=6 addr=10.0.0.3 port=80 }"
+end
+
+begin "-R: lines that cannot be undone go out alone"
+printf '%s\n' "-A -t 10.0.0.1:80" "-a -t 10.0.0.1:80 -r 192.168.1.2" \
+	"-E -t 10.0.0.1:80 -s rr" "-a -t 10.0.0.1:80 -r 192.168.1.3" \
+	"-a -t 10.0.0.1:80 -r 192.168.1.4" "-e -t 10.0.0.1:80 -r 192.168.1.4 -w 0" \
+	"-d -t 10.0.0.1:80 -r 192.168.1.3" "--set 0 0 60" "-Z" "-A -t 10.0.0.2:80" \
+	"-D -t 10.0.0.2:80" "-A -t 10.0.0.3:80" "-a -t 10.0.0.3:80 -r 192.168.1.9" >"$TMP/mixed"
+IN=$TMP/mixed run FAKE_L4LB_STATE="$STATE" -R
+want_rc 0
+want_err ""
+want_sends "sendmsg 2
+sendmsg 1
+sendmsg 2
+sendmsg 1
+sendmsg 1
+sendmsg 1
+sendmsg 1
+sendmsg 1
+sendmsg 1
+sendmsg 2"
+want_state "service TCP 10.0.0.1:80
+dest TCP 10.0.0.1:80 -> 192.168.1.2:80
+dest TCP 10.0.0.1:80 -> 192.168.1.4:80
+service TCP 10.0.0.3:80
+dest TCP 10.0.0.3:80 -> 192.168.1.9:80"
+end
+
+begin "-R: a failed edit stops the restore, nothing after it is sent"
+printf '%s\n' "-A -t 10.0.0.1:80" "-E -t 10.0.0.9:80 -s rr" "-A -t 10.0.0.2:80" >"$TMP/edit"
+IN=$TMP/edit run FAKE_L4LB_STATE="$STATE" -R
+want_rc 1
+want_err "ipvsctl: line 2: no such service"
+want_sends "sendmsg 1
+sendmsg 1"
+want_state "service TCP 10.0.0.1:80"
+end
+
+begin "-R: a failed -C after a batch"
+printf '%s\n' "-A -t 10.0.0.1:80" "-A -t 10.0.0.2:80" "-C" "-A -t 10.0.0.3:80" >"$TMP/clear"
+IN=$TMP/clear run FAKE_L4LB_FAIL_AT=3 FAKE_L4LB_FAIL=1 -R
+want_rc 1
+want_err "ipvsctl: line 3: permission denied (CAP_NET_ADMIN needed)"
+want_sends "sendmsg 2
+sendmsg 1"
+end
+
+begin "-R: warnings name their line"
+printf '%s\n' "# c" "-A -t 10.0.0.1:80" "-a -t 10.0.0.1:80 -r 192.168.1.2" >"$TMP/warn"
+IN=$TMP/warn run "FAKE_L4LB_WARN=weight ignored by rr" -R
+want_rc 0
+want_err "ipvsctl: line 2: warning: weight ignored by rr
+ipvsctl: line 3: warning: weight ignored by rr"
+end
+
+begin "-R: the whole batch failing undoes nothing"
+IN=$TMP/saved run FAKE_L4LB_FAIL=17 "FAKE_L4LB_EXTACK=service already exists" -R
+want_rc 1
+want_err "ipvsctl: line 1: service already exists"
+want_sends "sendmsg 6"
+end
+
+# Generated restore files: $1 services with $2 servers each.
+gen_restore() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+svcs, srvs = int(sys.argv[1]), int(sys.argv[2])
+out = []
+for i in range(svcs):
+    vip = "10.%d.%d.1:80" % (i // 256, i % 256)
+    out.append("-A -t %s -s rr" % vip)
+    for j in range(srvs):
+        out.append("-a -t %s -r 192.168.%d.%d:8080 -m -w 1" % (vip, j // 250, j % 250 + 1))
+sys.stdout.write("\n".join(out) + "\n")
+PY
+}
+
+# sendmsg sizes: "count sum max first" of $SLOG.
+send_stats() {
+	awk '{ n++; s += $2; if ($2 > m) m = $2; if (n == 1) f = $2 }
+	     END { print n + 0, s + 0, m + 0, f + 0 }' "$SLOG"
+}
+
+begin "-R: a failure deep in a big file undoes only its own batch"
+gen_restore 1000 1 >"$TMP/mid"
+IN=$TMP/mid run FAKE_L4LB_FAIL_AT=700 "FAKE_L4LB_EXTACK=injected" -R
+want_rc 1
+want_err "ipvsctl: line 700: injected"
+read -r nsend sum max first < <(send_stats)
+# Batches of $first lines; line 700 is in batch b; the lines after it in
+# that batch alternate -A (odd, undone) and -a (even, going with its -A).
+b=$(((700 - 1) / first)) last=$(((700 - 1) / first * first + first))
+((last > 2000)) && last=2000
+undo=$(((last - 700 + 1) / 2))
+[[ $nsend == $((b + 2)) && $sum == $((last + undo)) && $max == "$first" ]] ||
+	why+=" sends $nsend/$sum/$max (batch $first, want $((b + 2))/$((last + undo)));"
+((first >= 32 && first <= 256)) || why+=" batch of $first;"
+[[ $(grep -c '^DEL_SERVICE' "$LOG") == "$undo" && $(grep -c '^DEL_DEST' "$LOG") == 0 ]] ||
+	why+=" undo '$(grep -c '^DEL' "$LOG")' (want $undo DEL_SERVICE);"
+[[ $(tail -n 1 "$LOG") == "DEL_SERVICE ack service{ af=2 proto=6 addr=10.1.94.1 port=80 }" ]] ||
+	why+=" last undo '$(tail -n 1 "$LOG")';"
+end
+
+begin "-R: 110,000 lines go out in batches, fast"
+gen_restore 10000 10 >"$TMP/big"
+: >"$SLOG"
+start=$(date +%s%N)
+env LD_PRELOAD="$FAKE" FAKE_L4LB_SENDLOG="$SLOG" "$IPVSCTL" -R <"$TMP/big" >"$OUT" 2>"$ERR"
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+want_rc 0
+want_err ""
+read -r nsend sum max first < <(send_stats)
+[[ $sum == 110000 ]] || why+=" $sum requests sent;"
+((max <= 256 && nsend <= 110000 / 32 + 1)) || why+=" $nsend sendmsg calls, max $max;"
+((ms < 20000)) || why+=" took ${ms} ms;"
+echo "# 110000 lines: $nsend sendmsg calls of up to $max requests, ${ms} ms"
+end
+
 begin "-v shows both versions"
 run -v
 want_rc 0
@@ -350,6 +664,49 @@ run -h
 want_rc 0
 want_out_has "--add-service"
 want_out_has "--json"
+end
+
+MAN=../../tools/ipvsctl/ipvsctl.8
+COMP=../../tools/ipvsctl/ipvsctl.bash-completion
+
+begin "the man page renders without groff warnings"
+if command -v groff >/dev/null; then
+	groff -man -Tutf8 -ww "$MAN" >/dev/null 2>"$ERR" || why+=" groff failed;"
+	[[ -s $ERR ]] && why+=" $(flat "$ERR");"
+else
+	echo "# groff is missing: the man page was not rendered"
+fi
+end
+
+begin "man page, -h and completion know every long option"
+run -h
+opts=$(sed -n 's/^\t{ "\([a-z-]*\)",.*/\1/p' ../../tools/ipvsctl/parse.c)
+[[ $(wc -w <<<"$opts") -ge 30 ]] || why+=" only found '$opts';"
+for opt in $opts; do
+	grep -qF -- "\\-\\-${opt//-/\\-}" "$MAN" || why+=" man lacks --$opt;"
+	grep -qF -- "--$opt" "$OUT" || why+=" -h lacks --$opt;"
+	grep -qF -- "--$opt" "$COMP" || why+=" completion lacks --$opt;"
+done
+end
+
+begin "bash completion: schedulers, services, servers"
+mkdir -p "$TMP/bin"
+printf '#!/bin/sh\nLD_PRELOAD=%q exec %q "$@"\n' "$FAKE" "$(realpath "$IPVSCTL")" >"$TMP/bin/ipvsctl"
+chmod +x "$TMP/bin/ipvsctl"
+PATH=$TMP/bin:$PATH bash -c '
+	source "$1"
+	t() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _ipvsctl; echo "${COMPREPLY[*]}"; }
+	t ipvsctl -A -t 10.0.0.9:80 -s w
+	t ipvsctl -e -t ""
+	t ipvsctl -d -u ""
+	t ipvsctl -d -t 10.0.0.1:80 -r ""
+	t ipvsctl -L --ra' _ "$COMP" >"$OUT" 2>"$ERR"
+want_out "wrr wlc
+10.0.0.1:80 10.0.0.2:443
+10.0.0.1:53
+192.168.1.2:80 192.168.1.3:80
+--rate"
+want_err ""
 end
 
 # Without the fake, on a host where the module cannot be loaded.

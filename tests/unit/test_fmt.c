@@ -118,7 +118,8 @@ void run_fmt_tests(void)
 	test_json_string();
 }
 
-static const struct l4lb_info info = { "0.1.0", 3, 4096 };
+static const struct l4lb_info info = { .version = "0.1.0", .conn_count = 3,
+					.conn_tab_size = 4096 };
 
 static struct svc_entry *sample_services(size_t *n)
 {
@@ -131,13 +132,15 @@ static struct svc_entry *sample_services(size_t *n)
 	v4(s[0].addr, "10.0.0.1");
 	s[1] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80,
 				   .sched = "wlc", .dests = d, .ndests = 2,
-				   .stats = { 123456, 2000000, 5, 99999, 100000000 } };
+				   .stats = { .conns = 123456, .inpkts = 2000000, .outpkts = 5,
+					      .inbytes = 99999, .outbytes = 100000000 } };
 	v4(s[1].addr, "10.0.0.1");
 	d[0] = (struct dest_entry){ .af = AF_INET, .port = 80, .fwd = L4LB_FWD_ROUTE,
 				    .weight = 3, .active = 12, .inactive = 7 };
 	v4(d[0].addr, "192.168.1.10");
 	d[1] = (struct dest_entry){ .af = AF_INET, .port = 80, .fwd = L4LB_FWD_MASQ,
-				    .weight = 1, .stats = { 1, 2, 3, 4, 5 } };
+				    .weight = 1, .stats = { .conns = 1, .inpkts = 2, .outpkts = 3,
+							 .inbytes = 4, .outbytes = 5 } };
 	v4(d[1].addr, "192.168.1.2");
 	s[2] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 443,
 				   .sched = "sh", .flags = L4LB_SVC_F_PERSISTENT,
@@ -195,11 +198,14 @@ static void test_show_services(void)
 	CHECK_STR(out,
 		  "[{\"protocol\":\"TCP\",\"address\":\"10.0.0.1\",\"port\":443,"
 		  "\"scheduler\":\"sh\",\"persistent\":true,\"timeout\":360,"
-		  "\"netmask\":\"255.255.255.0\",\"servers\":[{\"address\":\"172.16.0.1\","
+		  "\"netmask\":\"255.255.255.0\",\"idle_timeout\":0,\"servers\":[{"
+		  "\"address\":\"172.16.0.1\","
 		  "\"port\":443,\"forward\":\"Tunnel\",\"weight\":65535,\"active\":4000000000,"
 		  "\"inactive\":0,\"stats\":{\"conns\":0,\"inpkts\":0,\"outpkts\":0,"
-		  "\"inbytes\":0,\"outbytes\":0}}],\"stats\":{\"conns\":0,\"inpkts\":0,"
-		  "\"outpkts\":0,\"inbytes\":0,\"outbytes\":0}}]\n",
+		  "\"inbytes\":0,\"outbytes\":0,\"cps\":0,\"inpps\":0,\"outpps\":0,"
+		  "\"inbps\":0,\"outbps\":0}}],\"stats\":{\"conns\":0,\"inpkts\":0,"
+		  "\"outpkts\":0,\"inbytes\":0,\"outbytes\":0,\"cps\":0,\"inpps\":0,"
+		  "\"outpps\":0,\"inbps\":0,\"outbps\":0}}]\n",
 		  "show: JSON service object");
 	free(out);
 
@@ -209,6 +215,132 @@ static void test_show_services(void)
 
 	free(s[0].dests);
 	free(s);
+}
+
+/* --rate, the idle timeout flag and ipvsadm's silent all-ones mask. */
+static void test_show_rate_idle(void)
+{
+	struct list_opts text = { 0 }, rate = { .rate = true }, json = { .json = true };
+	struct dest_entry d = { .af = AF_INET, .port = 8080, .fwd = L4LB_FWD_MASQ, .weight = 2,
+				.stats = { .cps = 7, .inpps = 8, .outpps = 9, .inbps = 10,
+					   .outbps = 11 } };
+	struct svc_entry s[2] = {
+		{ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80, .sched = "wlc",
+		  .flags = L4LB_SVC_F_PERSISTENT, .timeout = 360, .netmask = 0xffffffffu,
+		  .idle_timeout = 3600, .dests = &d, .ndests = 1,
+		  .stats = { .conns = 5, .cps = 123456, .inpps = 2000000, .outpps = 5,
+			     .inbps = 99999, .outbps = 100000000 } },
+		{ .af = AF_INET, .protocol = IPPROTO_UDP, .port = 53, .sched = "rr",
+		  .netmask = 0xffffffffu, .idle_timeout = 30 },
+	};
+	char *out = NULL;
+
+	v4(s[0].addr, "10.0.0.1");
+	v4(s[1].addr, "10.0.0.1");
+	v4(d.addr, "192.168.1.2");
+	CAPTURE(out, show_services(f, &info, s, 2, &text));
+	CHECK_STR(out,
+		  "l4lb version 0.1.0 (size=4096)\n"
+		  "Prot LocalAddress:Port Scheduler Flags\n"
+		  "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		  "TCP  10.0.0.1:80 wlc persistent 360 idle 3600\n"
+		  "  -> 192.168.1.2:8080             Masq    2      0          0\n"
+		  "UDP  10.0.0.1:53 rr idle 30\n",
+		  "show: idle flag after persistence, all-ones mask omitted");
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s, 2, &rate));
+	CHECK_STR(out,
+		  "l4lb version 0.1.0 (size=4096)\n"
+		  "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+		  "  -> RemoteAddress:Port\n"
+		  "TCP  10.0.0.1:80                      123K    2000K        5    99999     100M\n"
+		  "  -> 192.168.1.2:8080                    7        8        9       10       11\n"
+		  "UDP  10.0.0.1:53                         0        0        0        0        0\n",
+		  "show: --rate listing with ipvsadm's header");
+	free(out);
+
+	rate.exact = true;
+	CAPTURE(out, show_services(f, &info, s, 1, &rate));
+	CHECK(strstr(out, "TCP  10.0.0.1:80                    123456  2000000        5"
+			  "    99999 100000000\n"),
+	      "show: --rate --exact prints raw rates", "%s", out);
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s, 1, &json));
+	CHECK(strstr(out, "\"persistent\":true,\"timeout\":360,\"netmask\":\"255.255.255.255\","
+			  "\"idle_timeout\":3600,") &&
+	      strstr(out, "\"stats\":{\"conns\":0,\"inpkts\":0,\"outpkts\":0,\"inbytes\":0,"
+			  "\"outbytes\":0,\"cps\":7,\"inpps\":8,\"outpps\":9,\"inbps\":10,"
+			  "\"outbps\":11}") &&
+	      strstr(out, "\"conns\":5,\"inpkts\":0,\"outpkts\":0,\"inbytes\":0,\"outbytes\":0,"
+			  "\"cps\":123456,\"inpps\":2000000,\"outpps\":5,\"inbps\":99999,"
+			  "\"outbps\":100000000}"),
+	      "show: JSON idle_timeout and rates", "%s", out);
+	free(out);
+
+	/* A /0 mask is a real setting, not "none". */
+	s[0].netmask = 0;
+	CAPTURE(out, show_services(f, &info, s, 1, &text));
+	CHECK(strstr(out, "TCP  10.0.0.1:80 wlc persistent 360 mask 0.0.0.0 idle 3600\n"),
+	      "show: mask 0.0.0.0 is shown", "%s", out);
+	free(out);
+}
+
+static void test_show_templates(void)
+{
+	struct list_opts text = { 0 }, json = { .json = true };
+	struct conn_entry c[2] = {
+		{ .af = AF_INET, .protocol = IPPROTO_UDP, .cport = 0, .vport = 53, .dport = 53,
+		  .state = L4LB_TCP_NONE, .expires = 359000, .fwd = L4LB_FWD_ROUTE,
+		  .flags = L4LB_CONN_F_TEMPLATE },
+		{ .af = AF_INET, .protocol = IPPROTO_TCP, .cport = 0, .vport = 443, .dport = 443,
+		  .state = L4LB_TCP_ESTABLISHED, .expires = 1000, .fwd = L4LB_FWD_MASQ,
+		  .flags = L4LB_CONN_F_TEMPLATE },
+	};
+	char *out = NULL;
+
+	v4(c[0].caddr, "10.1.2.0");
+	v4(c[0].vaddr, "10.0.0.1");
+	v4(c[0].daddr, "192.168.1.3");
+	v4(c[1].caddr, "10.1.2.3");
+	v4(c[1].vaddr, "10.0.0.2");
+	v4(c[1].daddr, "192.168.1.4");
+	CAPTURE(out, show_conns(f, c, 2, &text));
+	CHECK_STR(out,
+		  "l4lb connection entries\n"
+		  "pro expire state       source             virtual            destination\n"
+		  "UDP 05:59  NONE        10.1.2.0:0         10.0.0.1:53        192.168.1.3:53\n"
+		  "TCP 00:01  NONE        10.1.2.3:0         10.0.0.2:443       192.168.1.4:443\n",
+		  "show: templates have state NONE whatever the protocol");
+	free(out);
+
+	CAPTURE(out, show_conns(f, c, 1, &json));
+	CHECK(strstr(out, "\"protocol\":\"UDP\",\"state\":\"NONE\",\"template\":true,"),
+	      "show: JSON template flag", "%s", out);
+	free(out);
+}
+
+static void test_show_info(void)
+{
+	struct l4lb_info i = { .version = "0.2.0", .conn_count = 12, .conn_tab_size = 65536,
+			       .drop_conn_max = 1, .drop_no_dest = 22,
+			       .drop_nomem = 333, .drop_no_route = 18446744073709551615ULL };
+	char *out = NULL;
+
+	CAPTURE(out, show_info(f, &i, false));
+	CHECK_STR(out,
+		  "l4lb v0.2.0: 12 connections, table size 65536\n"
+		  "dropped: conn_max 1, no_dest 22, nomem 333, no_route 18446744073709551615\n",
+		  "show: --info text");
+	free(out);
+	CAPTURE(out, show_info(f, &i, true));
+	CHECK_STR(out,
+		  "{\"version\":\"0.2.0\",\"connections\":12,\"table_size\":65536,"
+		  "\"dropped\":{\"conn_max\":1,\"no_dest\":22,\"nomem\":333,"
+		  "\"no_route\":18446744073709551615}}\n",
+		  "show: --info JSON");
+	free(out);
 }
 
 static void test_show_conns(void)
@@ -243,7 +375,8 @@ static void test_show_conns(void)
 
 	CAPTURE(out, show_conns(f, c, 1, &json));
 	CHECK_STR(out,
-		  "[{\"protocol\":\"TCP\",\"state\":\"ESTABLISHED\",\"expires_ms\":899500,"
+		  "[{\"protocol\":\"TCP\",\"state\":\"ESTABLISHED\",\"template\":false,"
+		  "\"expires_ms\":899500,"
 		  "\"forward\":\"Route\",\"client\":{\"address\":\"10.0.0.2\",\"port\":51234},"
 		  "\"virtual\":{\"address\":\"10.0.0.1\",\"port\":80},"
 		  "\"server\":{\"address\":\"192.168.1.2\",\"port\":80}}]\n",
@@ -268,6 +401,9 @@ static void test_show_timeouts(void)
 void run_show_tests(void)
 {
 	test_show_services();
+	test_show_rate_idle();
 	test_show_conns();
+	test_show_templates();
 	test_show_timeouts();
+	test_show_info();
 }

@@ -52,6 +52,15 @@ static const struct parse_case cases[] = {
 	{ "edit netmask alone", ARGS("-E", "-t", "10.0.0.1:443", "-M", "255.255.255.255"), 0,
 	  "cmd=-E svc=TCP:10.0.0.1:443 mask=255.255.255.255" },
 	{ "delete service", ARGS("-D", "-u", "10.0.0.1:53"), 0, "cmd=-D svc=UDP:10.0.0.1:53" },
+	{ "add service with an idle timeout",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-s", "rr", "--idle-timeout", "3600"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:80 sched=rr idle=3600" },
+	{ "edit idle timeout back to the global ones",
+	  ARGS("-E", "-u", "10.0.0.1:53", "--idle-timeout", "0"), 0,
+	  "cmd=-E svc=UDP:10.0.0.1:53 idle=0" },
+	{ "idle timeout after persistence, --opt=value",
+	  ARGS("-A", "-t", "10.0.0.1:443", "-p", "--idle-timeout=4294967295"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:443 sched=wlc persist=360 idle=4294967295" },
 
 	/* Real servers. */
 	{ "add server: port, -g and weight 1 default",
@@ -78,6 +87,12 @@ static const struct parse_case cases[] = {
 	{ "edit server forwarding only",
 	  ARGS("-e", "-t", "10.0.0.1:80", "-r", "192.168.1.2", "--ipip"), 0,
 	  "cmd=-e svc=TCP:10.0.0.1:80 dest=192.168.1.2:80 fwd=Tunnel" },
+	{ "tunnel server as ipvsadm -S writes it",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2:80", "-i", "-w", "3", "--tun-type",
+	       "ipip"), 0, "cmd=-a svc=TCP:10.0.0.1:80 dest=192.168.1.2:80 fwd=Tunnel weight=3" },
+	{ "edit to a tunnel, naming its type",
+	  ARGS("-e", "-t", "10.0.0.1:80", "-r", "192.168.1.2", "--tun-type=ipip", "-i"), 0,
+	  "cmd=-e svc=TCP:10.0.0.1:80 dest=192.168.1.2:80 fwd=Tunnel" },
 	{ "delete server", ARGS("-d", "-t", "10.0.0.1:80", "-r", "192.168.1.2"), 0,
 	  "cmd=-d svc=TCP:10.0.0.1:80 dest=192.168.1.2:80" },
 
@@ -92,6 +107,18 @@ static const struct parse_case cases[] = {
 	{ "list one service", ARGS("--list", "-t", "10.0.0.1:80", "--numeric"), 0,
 	  "cmd=-L svc=TCP:10.0.0.1:80 list=n" },
 	{ "list timeouts", ARGS("-L", "--timeout"), 0, "cmd=-L list=timeout" },
+	{ "list rates", ARGS("-L", "-n", "--rate"), 0, "cmd=-L list=n,rate" },
+	{ "list rates of one service, exact",
+	  ARGS("-L", "--rate", "--exact", "-t", "10.0.0.1:80"), 0,
+	  "cmd=-L svc=TCP:10.0.0.1:80 list=rate,exact" },
+	{ "save", ARGS("-S"), 0, "cmd=-S" },
+	{ "save numeric, ipvsadm style", ARGS("-S", "-n"), 0, "cmd=-S list=n" },
+	{ "save, long option", ARGS("--save", "--numeric"), 0, "cmd=-S list=n" },
+	{ "save as -Sn", ARGS("-Sn"), 0, "cmd=-S list=n" },
+	{ "restore", ARGS("-R"), 0, "cmd=-R" },
+	{ "restore, long option", ARGS("--restore"), 0, "cmd=-R" },
+	{ "info", ARGS("--info"), 0, "cmd=--info" },
+	{ "info as JSON", ARGS("--info", "--json"), 0, "cmd=--info list=json" },
 	{ "set timeouts", ARGS("--set", "900", "120", "300"), 0, "cmd=--set set=900/120/300" },
 	{ "set with zeros kept", ARGS("--set", "0", "0", "60"), 0, "cmd=--set set=0/0/60" },
 	{ "help wins over anything", ARGS("-A", "-h", "--bogus"), 0, "cmd=-h" },
@@ -187,6 +214,48 @@ static const struct parse_case cases[] = {
 	{ "netmask without persistence on add", ARGS("-A", "-t", "10.0.0.1:80", "-M", "24"),
 	  EXIT_USAGE, "only applies to persistent services" },
 	{ "trailing word", ARGS("-L", "extra"), EXIT_USAGE, "unexpected argument 'extra'" },
+	{ "idle timeout not a number", ARGS("-A", "-t", "10.0.0.1:80", "--idle-timeout", "1h"),
+	  EXIT_USAGE, "bad idle timeout '1h'" },
+	{ "negative idle timeout", ARGS("-E", "-t", "10.0.0.1:80", "--idle-timeout", "-1"),
+	  EXIT_USAGE, "bad idle timeout '-1'" },
+	{ "idle timeout too big",
+	  ARGS("-E", "-t", "10.0.0.1:80", "--idle-timeout", "4294967296"), EXIT_USAGE,
+	  "bad idle timeout '4294967296'" },
+	{ "idle timeout without its argument", ARGS("-E", "-t", "10.0.0.1:80", "--idle-timeout"),
+	  EXIT_USAGE, "option '--idle-timeout' needs an argument" },
+	{ "idle timeout on a server",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "--idle-timeout", "5"), EXIT_USAGE,
+	  "option --idle-timeout is not valid with -a (--add-server)" },
+	{ "GUE tunnels are not supported",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-i", "--tun-type", "gue"), EXIT_USAGE,
+	  "tunnel type 'gue' is not supported (only ipip)" },
+	{ "tunnel type without -i",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "--tun-type", "ipip"), EXIT_USAGE,
+	  "--tun-type only applies to -i (--ipip) servers" },
+	{ "tunnel type on a NAT server",
+	  ARGS("-e", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-m", "--tun-type", "ipip"), EXIT_USAGE,
+	  "--tun-type only applies to -i (--ipip) servers" },
+	{ "tunnel type with -A", ARGS("-A", "-t", "10.0.0.1:80", "--tun-type", "ipip"), EXIT_USAGE,
+	  "option --tun-type is not valid with -A (--add-service)" },
+	{ "--stats with --rate", ARGS("-L", "--stats", "--rate"), EXIT_USAGE,
+	  "--stats and --rate cannot be combined" },
+	{ "-c with --rate", ARGS("-L", "-c", "--rate"), EXIT_USAGE, "it takes no --rate" },
+	{ "--timeout with --rate", ARGS("-L", "--timeout", "--rate"), EXIT_USAGE,
+	  "--timeout cannot be combined" },
+	{ "--rate with -A", ARGS("-A", "-t", "10.0.0.1:80", "--rate"), EXIT_USAGE,
+	  "option --rate is not valid with -A" },
+	{ "save takes no service", ARGS("-S", "-t", "10.0.0.1:80"), EXIT_USAGE,
+	  "is not valid with -S (--save)" },
+	{ "save has no JSON", ARGS("-S", "--json"), EXIT_USAGE,
+	  "option --json is not valid with -S (--save)" },
+	{ "restore takes no options", ARGS("-R", "-n"), EXIT_USAGE,
+	  "option -n (--numeric) is not valid with -R (--restore)" },
+	{ "restore and save conflict", ARGS("-R", "-S"), EXIT_USAGE,
+	  "conflicting commands: -R (--restore) and -S (--save)" },
+	{ "restore takes no file argument", ARGS("-R", "rules.txt"), EXIT_USAGE,
+	  "unexpected argument 'rules.txt'" },
+	{ "info takes no --stats", ARGS("--info", "--stats"), EXIT_USAGE,
+	  "option --stats is not valid with --info" },
 	{ "two services", ARGS("-A", "-t", "10.0.0.1:80", "-u", "10.0.0.1:53"), EXIT_USAGE,
 	  "only one service" },
 	{ "two real servers",
@@ -214,6 +283,8 @@ static void describe(const struct request *req, char *buf, size_t len)
 		ADD(" persist=%u", req->svc.timeout);
 	if (req->opts & OPT_NETMASK)
 		ADD(" mask=%s", inet_ntop(AF_INET, &req->svc.netmask, a, sizeof(a)));
+	if (req->opts & OPT_IDLE)
+		ADD(" idle=%u", req->svc.idle_timeout);
 	if (dest_cmd)
 		ADD(" dest=%s:%u", inet_ntop(AF_INET, req->dest.addr, a, sizeof(a)),
 		    req->dest.port);
@@ -221,11 +292,12 @@ static void describe(const struct request *req, char *buf, size_t len)
 		ADD(" fwd=%s", fmt_fwd(req->dest.fwd));
 	if ((req->opts & OPT_WEIGHT) || req->cmd == CMD_ADD_DEST)
 		ADD(" weight=%u", req->dest.weight);
-	if (req->opts & (OPT_NUMERIC | OPT_CONN | OPT_STATS | OPT_EXACT | OPT_TIMEOUT | OPT_JSON))
-		ADD(" list=%s%s%s%s%s%s", req->list.numeric ? "n," : "",
+	if (req->opts & (OPT_NUMERIC | OPT_CONN | OPT_STATS | OPT_RATE | OPT_EXACT | OPT_TIMEOUT |
+			 OPT_JSON))
+		ADD(" list=%s%s%s%s%s%s%s", req->list.numeric ? "n," : "",
 		    req->list.connections ? "c," : "", req->list.stats ? "stats," : "",
-		    req->list.exact ? "exact," : "", req->list.timeout ? "timeout," : "",
-		    req->list.json ? "json," : "");
+		    req->list.rate ? "rate," : "", req->list.exact ? "exact," : "",
+		    req->list.timeout ? "timeout," : "", req->list.json ? "json," : "");
 	if (req->cmd == CMD_SET)
 		ADD(" set=%u/%u/%u", req->set.tcp, req->set.tcp_fin, req->set.udp);
 #undef ADD
@@ -267,6 +339,7 @@ int main(void)
 		run_parse_case(&cases[i]);
 	run_fmt_tests();
 	run_show_tests();
+	run_restore_tests();
 
 	printf("%d passed, %d failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;

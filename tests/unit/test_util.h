@@ -26,5 +26,6 @@ extern int tests_passed, tests_failed;
 
 void run_fmt_tests(void);
 void run_show_tests(void);
+void run_restore_tests(void);
 
 #endif /* IPVSCTL_TEST_UTIL_H */

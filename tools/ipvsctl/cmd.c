@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "fetch.h"
+#include "save.h"
 #include "show.h"
 
 static int put_service(struct nl_msg *msg, const struct request *req, bool key_only)
@@ -31,6 +32,9 @@ static int put_service(struct nl_msg *msg, const struct request *req, bool key_o
 			return -1;
 		if ((req->opts & OPT_NETMASK) &&
 		    nla_put_u32(msg, L4LB_SVC_A_NETMASK, s->netmask))
+			return -1;
+		if ((req->opts & OPT_IDLE) &&
+		    nla_put_u32(msg, L4LB_SVC_A_IDLE_TIMEOUT, s->idle_timeout))
 			return -1;
 	}
 	nla_nest_end(msg, nest);
@@ -73,7 +77,7 @@ static int put_timeouts(struct nl_msg *msg, const struct timeouts *t)
 	return 0;
 }
 
-static int do_change(struct nlctx *ctx, const struct request *req)
+struct nl_msg *build_change(struct nlctx *ctx, const struct request *req)
 {
 	static const uint8_t cmds[] = {
 		[CMD_ADD_SVC]	= L4LB_CMD_NEW_SERVICE,
@@ -89,9 +93,13 @@ static int do_change(struct nlctx *ctx, const struct request *req)
 	struct nl_msg *msg;
 	int ret = 0;
 
+	if ((size_t)req->cmd >= sizeof(cmds) || !cmds[req->cmd]) {
+		fprintf(stderr, "ipvsctl: %s sends no change\n", command_name(req->cmd));
+		return NULL;
+	}
 	msg = nlx_msg(ctx, cmds[req->cmd], 0);
 	if (!msg)
-		return EXIT_RUNTIME;
+		return NULL;
 
 	switch (req->cmd) {
 	case CMD_ADD_SVC:
@@ -119,9 +127,46 @@ static int do_change(struct nlctx *ctx, const struct request *req)
 	default:
 		break;
 	}
-	if (ret)
-		return nlx_put_failed(msg);
+	if (ret) {
+		nlx_put_failed(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int do_change(struct nlctx *ctx, const struct request *req)
+{
+	struct nl_msg *msg = build_change(ctx, req);
+
+	if (!msg)
+		return EXIT_RUNTIME;
 	return nlx_exec(ctx, msg, NULL, NULL);
+}
+
+static int do_save(struct nlctx *ctx)
+{
+	struct svc_entry *svcs = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = fetch_services(ctx, NULL, &svcs, &n);
+	if (ret)
+		return ret;
+	sort_services(svcs, n);
+	save_services(stdout, svcs, n);
+	free_services(svcs, n);
+	return 0;
+}
+
+static int do_info(struct nlctx *ctx, const struct request *req)
+{
+	struct l4lb_info info;
+	int ret;
+
+	ret = fetch_info(ctx, &info);
+	if (!ret)
+		show_info(stdout, &info, req->list.json);
+	return ret;
 }
 
 static int do_list(struct nlctx *ctx, const struct request *req)
@@ -169,10 +214,20 @@ int run_command(struct nlctx *ctx, const struct request *req)
 {
 	int ret;
 
-	if (req->cmd == CMD_LIST)
+	switch (req->cmd) {
+	case CMD_LIST:
 		ret = do_list(ctx, req);
-	else
+		break;
+	case CMD_SAVE:
+		ret = do_save(ctx);
+		break;
+	case CMD_INFO:
+		ret = do_info(ctx, req);
+		break;
+	default:
 		ret = do_change(ctx, req);
+		break;
+	}
 	if (fflush(stdout) == EOF && !ret) {
 		perror("ipvsctl: write error");
 		ret = EXIT_RUNTIME;

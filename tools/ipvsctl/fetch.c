@@ -26,6 +26,10 @@ static const struct nla_policy top_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_TIMEOUT_TCP]		= { .type = NLA_U32 },
 	[L4LB_A_TIMEOUT_TCP_FIN]	= { .type = NLA_U32 },
 	[L4LB_A_TIMEOUT_UDP]		= { .type = NLA_U32 },
+	[L4LB_A_DROP_CONN_MAX]		= { .type = NLA_U64 },
+	[L4LB_A_DROP_NO_DEST]		= { .type = NLA_U64 },
+	[L4LB_A_DROP_NOMEM]		= { .type = NLA_U64 },
+	[L4LB_A_DROP_NO_ROUTE]		= { .type = NLA_U64 },
 };
 
 static const struct nla_policy svc_policy[L4LB_SVC_A_MAX + 1] = {
@@ -39,6 +43,7 @@ static const struct nla_policy svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_NETMASK]	= { .type = NLA_U32 },
 	[L4LB_SVC_A_STATS]	= { .type = NLA_NESTED },
 	[L4LB_SVC_A_NR_DESTS]	= { .type = NLA_U32 },
+	[L4LB_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -58,6 +63,11 @@ static const struct nla_policy stats_policy[L4LB_STATS_A_MAX + 1] = {
 	[L4LB_STATS_A_OUTPKTS]	= { .type = NLA_U64 },
 	[L4LB_STATS_A_INBYTES]	= { .type = NLA_U64 },
 	[L4LB_STATS_A_OUTBYTES]	= { .type = NLA_U64 },
+	[L4LB_STATS_A_CPS]	= { .type = NLA_U64 },
+	[L4LB_STATS_A_INPPS]	= { .type = NLA_U64 },
+	[L4LB_STATS_A_OUTPPS]	= { .type = NLA_U64 },
+	[L4LB_STATS_A_INBPS]	= { .type = NLA_U64 },
+	[L4LB_STATS_A_OUTBPS]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy conn_policy[L4LB_CONN_A_MAX + 1] = {
@@ -72,6 +82,7 @@ static const struct nla_policy conn_policy[L4LB_CONN_A_MAX + 1] = {
 	[L4LB_CONN_A_STATE]		= { .type = NLA_U8 },
 	[L4LB_CONN_A_EXPIRES]		= { .type = NLA_U32 },
 	[L4LB_CONN_A_FWD_METHOD]	= { .type = NLA_U8 },
+	[L4LB_CONN_A_FLAGS]		= { .type = NLA_U32 },
 };
 
 /* A growable array of fixed-size items; new items come zeroed. */
@@ -152,6 +163,11 @@ static uint8_t get_u8(struct nlattr *attr)
 	return attr ? nla_get_u8(attr) : 0;
 }
 
+static uint64_t get_u64(struct nlattr *attr)
+{
+	return attr ? nla_get_u64(attr) : 0;
+}
+
 static int parse_stats(struct nlattr *attr, struct l4lb_stats *s)
 {
 	struct nlattr *tb[L4LB_STATS_A_MAX + 1];
@@ -160,16 +176,17 @@ static int parse_stats(struct nlattr *attr, struct l4lb_stats *s)
 		return 0;
 	if (nla_parse_nested(tb, L4LB_STATS_A_MAX, attr, stats_policy) < 0)
 		return -EBADMSG;
-	if (tb[L4LB_STATS_A_CONNS])
-		s->conns = nla_get_u64(tb[L4LB_STATS_A_CONNS]);
-	if (tb[L4LB_STATS_A_INPKTS])
-		s->inpkts = nla_get_u64(tb[L4LB_STATS_A_INPKTS]);
-	if (tb[L4LB_STATS_A_OUTPKTS])
-		s->outpkts = nla_get_u64(tb[L4LB_STATS_A_OUTPKTS]);
-	if (tb[L4LB_STATS_A_INBYTES])
-		s->inbytes = nla_get_u64(tb[L4LB_STATS_A_INBYTES]);
-	if (tb[L4LB_STATS_A_OUTBYTES])
-		s->outbytes = nla_get_u64(tb[L4LB_STATS_A_OUTBYTES]);
+	s->conns = get_u64(tb[L4LB_STATS_A_CONNS]);
+	s->inpkts = get_u64(tb[L4LB_STATS_A_INPKTS]);
+	s->outpkts = get_u64(tb[L4LB_STATS_A_OUTPKTS]);
+	s->inbytes = get_u64(tb[L4LB_STATS_A_INBYTES]);
+	s->outbytes = get_u64(tb[L4LB_STATS_A_OUTBYTES]);
+	/* Rates come from an estimator an older module may not have. */
+	s->cps = get_u64(tb[L4LB_STATS_A_CPS]);
+	s->inpps = get_u64(tb[L4LB_STATS_A_INPPS]);
+	s->outpps = get_u64(tb[L4LB_STATS_A_OUTPPS]);
+	s->inbps = get_u64(tb[L4LB_STATS_A_INBPS]);
+	s->outbps = get_u64(tb[L4LB_STATS_A_OUTBPS]);
 	return 0;
 }
 
@@ -192,7 +209,9 @@ static int parse_svc_nest(struct nlattr *attr, void *arg)
 			 nla_get_string(tb[L4LB_SVC_A_SCHED_NAME]));
 	s->flags = get_u32(tb[L4LB_SVC_A_FLAGS]);
 	s->timeout = get_u32(tb[L4LB_SVC_A_TIMEOUT]);
-	s->netmask = get_u32(tb[L4LB_SVC_A_NETMASK]);
+	/* No netmask means per-client persistence, as IPVS's default says. */
+	s->netmask = tb[L4LB_SVC_A_NETMASK] ? nla_get_u32(tb[L4LB_SVC_A_NETMASK]) : 0xffffffffu;
+	s->idle_timeout = get_u32(tb[L4LB_SVC_A_IDLE_TIMEOUT]);
 	return parse_stats(tb[L4LB_SVC_A_STATS], &s->stats);
 }
 
@@ -327,6 +346,7 @@ static int parse_conn_nest(struct nlattr *attr, void *arg)
 	c->state = get_u8(tb[L4LB_CONN_A_STATE]);
 	c->expires = get_u32(tb[L4LB_CONN_A_EXPIRES]);
 	c->fwd = get_u8(tb[L4LB_CONN_A_FWD_METHOD]);
+	c->flags = get_u32(tb[L4LB_CONN_A_FLAGS]);
 	return 0;
 }
 
@@ -366,6 +386,10 @@ static int info_reply(struct nlmsghdr *nlh, void *arg)
 			 nla_get_string(tb[L4LB_A_VERSION]));
 	info->conn_count = get_u32(tb[L4LB_A_CONN_COUNT]);
 	info->conn_tab_size = get_u32(tb[L4LB_A_CONN_TAB_SIZE]);
+	info->drop_conn_max = get_u64(tb[L4LB_A_DROP_CONN_MAX]);
+	info->drop_no_dest = get_u64(tb[L4LB_A_DROP_NO_DEST]);
+	info->drop_nomem = get_u64(tb[L4LB_A_DROP_NOMEM]);
+	info->drop_no_route = get_u64(tb[L4LB_A_DROP_NO_ROUTE]);
 	return 0;
 }
 

@@ -148,6 +148,14 @@ static size_t err_tlv_offset(const struct nlmsghdr *nlh, const struct nlmsgerr *
 	return sizeof(e->error) + e->msg.nlmsg_len;
 }
 
+void nlx_error_extack(const struct nlmsghdr *nlh, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+		return;
+	get_extack(nlh, err_tlv_offset(nlh, nlmsg_data(nlh)), buf, len);
+}
+
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	/* libnl hands us the payload; the header sits right before it. */
@@ -215,18 +223,24 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+void nlx_report(const char *where, int err, const char *extack)
+{
+	if (err == EPERM)
+		fprintf(stderr, "ipvsctl: %spermission denied (CAP_NET_ADMIN needed)%s%s\n",
+			where, extack[0] ? ": " : "", extack);
+	else if (extack[0])
+		fprintf(stderr, "ipvsctl: %s%s\n", where, extack);
+	else
+		fprintf(stderr, "ipvsctl: %s%s\n", where, strerror(err));
+}
+
 static void report(const struct exec_state *st)
 {
 	if (st->local)
 		fprintf(stderr, "ipvsctl: cannot decode the kernel's reply: %s\n",
 			strerror(st->err));
-	else if (st->err == EPERM)
-		fprintf(stderr, "ipvsctl: permission denied (CAP_NET_ADMIN needed)%s%s\n",
-			st->extack[0] ? ": " : "", st->extack);
-	else if (st->extack[0])
-		fprintf(stderr, "ipvsctl: %s\n", st->extack);
 	else
-		fprintf(stderr, "ipvsctl: %s\n", strerror(st->err));
+		nlx_report("", st->err, st->extack);
 }
 
 int nlx_exec(struct nlctx *ctx, struct nl_msg *msg, nlx_reply_cb cb, void *arg)

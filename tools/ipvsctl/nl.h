@@ -37,4 +37,12 @@ int nlx_exec(struct nlctx *ctx, struct nl_msg *msg, nlx_reply_cb cb, void *arg);
 /* Report a failure to build a message (attribute space, ENOMEM). */
 int nlx_put_failed(struct nl_msg *msg);
 
+/*
+ * Print a kernel error as "ipvsctl: <where><message>": the extack message
+ * if there is one, else strerror(@err); @where is "" or e.g. "line 3: ".
+ */
+void nlx_report(const char *where, int err, const char *extack);
+/* The extack message of an NLMSG_ERROR (an error or an ack), "" if none. */
+void nlx_error_extack(const struct nlmsghdr *nlh, char *buf, size_t len);
+
 #endif /* IPVSCTL_NL_H */

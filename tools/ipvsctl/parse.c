@@ -21,9 +21,13 @@ enum {
 	LOPT_TIMEOUT,
 	LOPT_SET,
 	LOPT_JSON,
+	LOPT_RATE,
+	LOPT_IDLE,
+	LOPT_INFO,
+	LOPT_TUN_TYPE,
 };
 
-static const char short_opts[] = "+:AEDCLlZaedt:u:s:r:gimw:ncp::M:hv";
+static const char short_opts[] = "+:AEDCLlZaedSRt:u:s:r:gimw:ncp::M:hv";
 
 static const struct option long_opts[] = {
 	{ "add-service",	no_argument,		NULL, 'A' },
@@ -32,6 +36,8 @@ static const struct option long_opts[] = {
 	{ "clear",		no_argument,		NULL, 'C' },
 	{ "list",		no_argument,		NULL, 'L' },
 	{ "zero",		no_argument,		NULL, 'Z' },
+	{ "save",		no_argument,		NULL, 'S' },
+	{ "restore",		no_argument,		NULL, 'R' },
 	{ "add-server",		no_argument,		NULL, 'a' },
 	{ "edit-server",	no_argument,		NULL, 'e' },
 	{ "delete-server",	no_argument,		NULL, 'd' },
@@ -54,6 +60,10 @@ static const struct option long_opts[] = {
 	{ "timeout",		no_argument,		NULL, LOPT_TIMEOUT },
 	{ "set",		required_argument,	NULL, LOPT_SET },
 	{ "json",		no_argument,		NULL, LOPT_JSON },
+	{ "rate",		no_argument,		NULL, LOPT_RATE },
+	{ "idle-timeout",	required_argument,	NULL, LOPT_IDLE },
+	{ "info",		no_argument,		NULL, LOPT_INFO },
+	{ "tun-type",		required_argument,	NULL, LOPT_TUN_TYPE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -65,24 +75,32 @@ static const struct {
 } cmd_rules[] = {
 	[CMD_NONE]	= { "(none)", 0, 0 },
 	[CMD_ADD_SVC]	= { "-A (--add-service)",
-			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK, OPT_SERVICE },
+			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK | OPT_IDLE,
+			    OPT_SERVICE },
 	[CMD_EDIT_SVC]	= { "-E (--edit-service)",
-			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK, OPT_SERVICE },
+			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK | OPT_IDLE,
+			    OPT_SERVICE },
 	[CMD_DEL_SVC]	= { "-D (--delete-service)", OPT_SERVICE, OPT_SERVICE },
 	[CMD_ADD_DEST]	= { "-a (--add-server)",
-			    OPT_SERVICE | OPT_REAL | OPT_FWD | OPT_WEIGHT, OPT_SERVICE | OPT_REAL },
+			    OPT_SERVICE | OPT_REAL | OPT_FWD | OPT_WEIGHT | OPT_TUN_TYPE,
+			    OPT_SERVICE | OPT_REAL },
 	[CMD_EDIT_DEST]	= { "-e (--edit-server)",
-			    OPT_SERVICE | OPT_REAL | OPT_FWD | OPT_WEIGHT, OPT_SERVICE | OPT_REAL },
+			    OPT_SERVICE | OPT_REAL | OPT_FWD | OPT_WEIGHT | OPT_TUN_TYPE,
+			    OPT_SERVICE | OPT_REAL },
 	[CMD_DEL_DEST]	= { "-d (--delete-server)",
 			    OPT_SERVICE | OPT_REAL, OPT_SERVICE | OPT_REAL },
 	[CMD_FLUSH]	= { "-C (--clear)", 0, 0 },
 	[CMD_ZERO]	= { "-Z (--zero)", OPT_SERVICE, 0 },
 	[CMD_LIST]	= { "-L (--list)",
-			    OPT_SERVICE | OPT_NUMERIC | OPT_CONN | OPT_STATS | OPT_EXACT |
-			    OPT_TIMEOUT | OPT_JSON, 0 },
+			    OPT_SERVICE | OPT_NUMERIC | OPT_CONN | OPT_STATS | OPT_RATE |
+			    OPT_EXACT | OPT_TIMEOUT | OPT_JSON, 0 },
 	[CMD_SET]	= { "--set", 0, 0 },
 	[CMD_HELP]	= { "-h (--help)", 0, 0 },
 	[CMD_VERSION]	= { "-v (--version)", 0, 0 },
+	/* Saves are always numeric; -n is accepted for ipvsadm's "-S -n". */
+	[CMD_SAVE]	= { "-S (--save)", OPT_NUMERIC, 0 },
+	[CMD_RESTORE]	= { "-R (--restore)", 0, 0 },
+	[CMD_INFO]	= { "--info", OPT_JSON, 0 },
 };
 
 /* Spelling of each OPT_* bit in messages, in the order they are checked. */
@@ -103,6 +121,9 @@ static const struct {
 	{ OPT_EXACT,	"--exact" },
 	{ OPT_TIMEOUT,	"--timeout" },
 	{ OPT_JSON,	"--json" },
+	{ OPT_RATE,	"--rate" },
+	{ OPT_IDLE,	"--idle-timeout" },
+	{ OPT_TUN_TYPE,	"--tun-type" },
 };
 
 const char *command_name(enum command cmd)
@@ -316,6 +337,9 @@ static int parse_opt(int c, int argc, char **argv, struct request *req, char *er
 	case 'L':
 	case 'l': return set_cmd(req, CMD_LIST, err, errlen);
 	case 'v': return set_cmd(req, CMD_VERSION, err, errlen);
+	case 'S': return set_cmd(req, CMD_SAVE, err, errlen);
+	case 'R': return set_cmd(req, CMD_RESTORE, err, errlen);
+	case LOPT_INFO: return set_cmd(req, CMD_INFO, err, errlen);
 	case LOPT_SET: return parse_set(argc, argv, req, err, errlen);
 	case 't':
 	case 'u':
@@ -388,6 +412,28 @@ static int parse_opt(int c, int argc, char **argv, struct request *req, char *er
 		req->list.stats = true;
 		req->opts |= OPT_STATS;
 		return 0;
+	case LOPT_RATE:
+		req->list.rate = true;
+		req->opts |= OPT_RATE;
+		return 0;
+	case LOPT_IDLE:
+		if (!parse_uint(optarg, UINT32_MAX, &v))
+			return fail(err, errlen,
+				    "bad idle timeout '%s' (expected seconds, 0 = the global timeouts)",
+				    optarg);
+		req->svc.idle_timeout = v;
+		req->opts |= OPT_IDLE;
+		return 0;
+	case LOPT_TUN_TYPE:
+		/*
+		 * ipvsadm -S writes "--tun-type ipip" after every -i server;
+		 * IP-in-IP being our only tunnel, it is accepted and implied.
+		 */
+		if (strcmp(optarg, "ipip"))
+			return fail(err, errlen,
+				    "tunnel type '%s' is not supported (only ipip)", optarg);
+		req->opts |= OPT_TUN_TYPE;
+		return 0;
 	case LOPT_EXACT:
 		req->list.exact = true;
 		req->opts |= OPT_EXACT;
@@ -455,6 +501,9 @@ static int check_request(struct request *req, char *err, size_t errlen)
 			if (!(req->opts & OPT_WEIGHT))
 				req->dest.weight = 1;
 		}
+		if ((req->opts & OPT_TUN_TYPE) &&
+		    (!(req->opts & OPT_FWD) || req->dest.fwd != L4LB_FWD_TUNNEL))
+			return fail(err, errlen, "--tun-type only applies to -i (--ipip) servers");
 		if ((req->cmd == CMD_ADD_DEST || (req->opts & OPT_FWD)) &&
 		    req->dest.fwd != L4LB_FWD_MASQ && req->dest.port != req->svc.port)
 			return fail(err, errlen,
@@ -462,14 +511,19 @@ static int check_request(struct request *req, char *err, size_t errlen)
 				    req->dest.port, req->svc.port);
 		break;
 	case CMD_LIST:
-		if ((req->opts & OPT_CONN) && (req->opts & (OPT_STATS | OPT_SERVICE)))
+		if ((req->opts & OPT_CONN) && (req->opts & (OPT_STATS | OPT_RATE | OPT_SERVICE)))
 			return fail(err, errlen,
 				    "-c (--connection) lists the whole connection table: it takes no %s",
-				    req->opts & OPT_STATS ? "--stats" : "-t/-u service");
+				    req->opts & OPT_STATS ? "--stats" :
+				    req->opts & OPT_RATE ? "--rate" : "-t/-u service");
 		if ((req->opts & OPT_TIMEOUT) &&
-		    (req->opts & (OPT_STATS | OPT_SERVICE | OPT_CONN)))
+		    (req->opts & (OPT_STATS | OPT_RATE | OPT_SERVICE | OPT_CONN)))
 			return fail(err, errlen,
-				    "--timeout cannot be combined with --stats, -c or a -t/-u service");
+				    "--timeout cannot be combined with --stats, --rate, -c or a -t/-u service");
+		/* Both would want the same five columns. */
+		if ((req->opts & OPT_STATS) && (req->opts & OPT_RATE))
+			return fail(err, errlen,
+				    "--stats and --rate cannot be combined: list one, then the other");
 		break;
 	default:
 		break;
@@ -501,6 +555,6 @@ int parse_args(int argc, char **argv, struct request *req, char *err, size_t err
 		return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
 	if (req->cmd == CMD_NONE)
 		return fail(err, errlen,
-			    "no command given: use one of -A -E -D -a -e -d -C -Z -L --set (try 'ipvsctl -h')");
+			    "no command given: use one of -A -E -D -a -e -d -C -Z -L -S -R --set --info (try 'ipvsctl -h')");
 	return check_request(req, err, errlen);
 }

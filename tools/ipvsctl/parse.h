@@ -29,6 +29,9 @@ enum command {
 	CMD_SET,
 	CMD_HELP,
 	CMD_VERSION,
+	CMD_SAVE,
+	CMD_RESTORE,
+	CMD_INFO,
 };
 
 /*
@@ -49,6 +52,9 @@ enum {
 	OPT_EXACT	= 1 << 10,	/* --exact */
 	OPT_TIMEOUT	= 1 << 11,	/* --timeout */
 	OPT_JSON	= 1 << 12,	/* --json */
+	OPT_RATE	= 1 << 13,	/* --rate */
+	OPT_IDLE	= 1 << 14,	/* --idle-timeout */
+	OPT_TUN_TYPE	= 1 << 15,	/* --tun-type ipip */
 };
 
 struct svc_spec {
@@ -60,6 +66,7 @@ struct svc_spec {
 	uint32_t flags;			/* L4LB_SVC_F_* */
 	uint32_t timeout;		/* persistence, seconds */
 	uint32_t netmask;		/* network byte order */
+	uint32_t idle_timeout;		/* seconds, 0 = the global timeouts */
 };
 
 struct dest_spec {
@@ -74,6 +81,7 @@ struct dest_spec {
 struct list_opts {
 	bool numeric;
 	bool stats;
+	bool rate;
 	bool exact;
 	bool connections;
 	bool timeout;

@@ -71,21 +71,28 @@ void sort_conns(struct conn_entry *conns, size_t n)
 		qsort(conns, n, sizeof(*conns), cmp_conn);
 }
 
-static void text_stats_row(FILE *f, const char *label, const struct l4lb_stats *s, bool exact)
-{
-	char b[5][FMT_NUM_LEN];
+/* --stats and --rate share one layout: a label, then five 8-column numbers. */
+#define NUM_ROW_FMT "%-33s %8s %8s %8s %8s %8s\n"
 
-	fprintf(f, "%-33s %8s %8s %8s %8s %8s\n", label,
-		fmt_number(b[0], sizeof(b[0]), s->conns, exact),
-		fmt_number(b[1], sizeof(b[1]), s->inpkts, exact),
-		fmt_number(b[2], sizeof(b[2]), s->outpkts, exact),
-		fmt_number(b[3], sizeof(b[3]), s->inbytes, exact),
-		fmt_number(b[4], sizeof(b[4]), s->outbytes, exact));
+static void text_num_row(FILE *f, const char *label, const struct l4lb_stats *s,
+			 const struct list_opts *o)
+{
+	const uint64_t *v, counters[5] = { s->conns, s->inpkts, s->outpkts, s->inbytes,
+					   s->outbytes };
+	const uint64_t rates[5] = { s->cps, s->inpps, s->outpps, s->inbps, s->outbps };
+	char b[5][FMT_NUM_LEN];
+	int i;
+
+	v = o->rate ? rates : counters;
+	for (i = 0; i < 5; i++)
+		fmt_number(b[i], sizeof(b[i]), v[i], o->exact);
+	fprintf(f, NUM_ROW_FMT, label, b[0], b[1], b[2], b[3], b[4]);
 }
 
+/* Like ipvsadm, a mask of all ones (one client, one server) goes unsaid. */
 static bool has_mask(const struct svc_entry *s)
 {
-	return s->netmask && s->netmask != 0xffffffffu;
+	return s->netmask != 0xffffffffu;
 }
 
 static void text_service(FILE *f, const struct svc_entry *s, const struct list_opts *o)
@@ -95,8 +102,8 @@ static void text_service(FILE *f, const struct svc_entry *s, const struct list_o
 
 	fmt_addr_port(ap, sizeof(ap), s->af, s->addr, s->port);
 	snprintf(label, sizeof(label), "%-4s %s", fmt_proto(s->protocol), ap);
-	if (o->stats) {
-		text_stats_row(f, label, &s->stats, o->exact);
+	if (o->stats || o->rate) {
+		text_num_row(f, label, &s->stats, o);
 	} else {
 		fprintf(f, "%s %s", label, s->sched);
 		if (s->flags & L4LB_SVC_F_PERSISTENT) {
@@ -106,6 +113,8 @@ static void text_service(FILE *f, const struct svc_entry *s, const struct list_o
 					fmt_addr(mask, sizeof(mask), AF_INET,
 						 (const uint8_t *)&s->netmask));
 		}
+		if (s->idle_timeout)
+			fprintf(f, " idle %u", s->idle_timeout);
 		fputc('\n', f);
 	}
 
@@ -114,8 +123,8 @@ static void text_service(FILE *f, const struct svc_entry *s, const struct list_o
 
 		fmt_addr_port(ap, sizeof(ap), d->af, d->addr, d->port);
 		snprintf(label, sizeof(label), "  -> %s", ap);
-		if (o->stats)
-			text_stats_row(f, label, &d->stats, o->exact);
+		if (o->stats || o->rate)
+			text_num_row(f, label, &d->stats, o);
 		else
 			fprintf(f, "  -> %-28s %-7s %-6u %-10u %u\n", ap, fmt_fwd(d->fwd),
 				d->weight, d->active, d->inactive);
@@ -125,8 +134,11 @@ static void text_service(FILE *f, const struct svc_entry *s, const struct list_o
 static void json_stats(FILE *f, const struct l4lb_stats *s)
 {
 	fprintf(f, "{\"conns\":%" PRIu64 ",\"inpkts\":%" PRIu64 ",\"outpkts\":%" PRIu64
-		",\"inbytes\":%" PRIu64 ",\"outbytes\":%" PRIu64 "}",
+		",\"inbytes\":%" PRIu64 ",\"outbytes\":%" PRIu64,
 		s->conns, s->inpkts, s->outpkts, s->inbytes, s->outbytes);
+	fprintf(f, ",\"cps\":%" PRIu64 ",\"inpps\":%" PRIu64 ",\"outpps\":%" PRIu64
+		",\"inbps\":%" PRIu64 ",\"outbps\":%" PRIu64 "}",
+		s->cps, s->inpps, s->outpps, s->inbps, s->outbps);
 }
 
 static void json_service(FILE *f, const struct svc_entry *s)
@@ -141,14 +153,12 @@ static void json_service(FILE *f, const struct svc_entry *s)
 	fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
 	json_string(f, s->sched);
 	if (s->flags & L4LB_SVC_F_PERSISTENT) {
-		/* No netmask from the kernel means per-client persistence. */
-		uint32_t mask = s->netmask ? s->netmask : 0xffffffffu;
-
 		fprintf(f, ",\"persistent\":true,\"timeout\":%u,\"netmask\":", s->timeout);
-		json_string(f, fmt_addr(a, sizeof(a), AF_INET, (const uint8_t *)&mask));
+		json_string(f, fmt_addr(a, sizeof(a), AF_INET, (const uint8_t *)&s->netmask));
 	} else {
 		fprintf(f, ",\"persistent\":false");
 	}
+	fprintf(f, ",\"idle_timeout\":%u", s->idle_timeout);
 	fprintf(f, ",\"servers\":[");
 	for (i = 0; i < s->ndests; i++) {
 		const struct dest_entry *d = &s->dests[i];
@@ -185,8 +195,12 @@ void show_services(FILE *f, const struct l4lb_info *info, const struct svc_entry
 
 	fprintf(f, "l4lb version %s (size=%u)\n", info->version, info->conn_tab_size);
 	if (opts->stats) {
-		fprintf(f, "%-33s %8s %8s %8s %8s %8s\n", "Prot LocalAddress:Port",
+		fprintf(f, NUM_ROW_FMT, "Prot LocalAddress:Port",
 			"Conns", "InPkts", "OutPkts", "InBytes", "OutBytes");
+		fprintf(f, "  -> RemoteAddress:Port\n");
+	} else if (opts->rate) {
+		fprintf(f, NUM_ROW_FMT, "Prot LocalAddress:Port",
+			"CPS", "InPPS", "OutPPS", "InBPS", "OutBPS");
 		fprintf(f, "  -> RemoteAddress:Port\n");
 	} else {
 		fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
@@ -210,6 +224,20 @@ static void json_endpoint(FILE *f, const char *key, uint16_t af, const uint8_t *
 /* pro, expire, state, source, virtual, destination */
 #define CONN_FMT "%-3s %-6s %-11s %-18s %-18s %s\n"
 
+static bool is_template(const struct conn_entry *e)
+{
+	return e->flags & L4LB_CONN_F_TEMPLATE;
+}
+
+/*
+ * A persistence template carries no packets, so it has no protocol state:
+ * IPVS names it NONE whatever the protocol, UDP included.
+ */
+static const char *conn_state(const struct conn_entry *e)
+{
+	return is_template(e) ? "NONE" : fmt_state(e->protocol, e->state);
+}
+
 void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
 		const struct list_opts *opts)
 {
@@ -224,8 +252,9 @@ void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
 			fprintf(f, "%s{\"protocol\":", i ? "," : "");
 			json_string(f, fmt_proto(e->protocol));
 			fprintf(f, ",\"state\":");
-			json_string(f, fmt_state(e->protocol, e->state));
-			fprintf(f, ",\"expires_ms\":%u,\"forward\":", e->expires);
+			json_string(f, conn_state(e));
+			fprintf(f, ",\"template\":%s,\"expires_ms\":%u,\"forward\":",
+				is_template(e) ? "true" : "false", e->expires);
 			json_string(f, fmt_fwd(e->fwd));
 			json_endpoint(f, "client", e->af, e->caddr, e->cport);
 			json_endpoint(f, "virtual", e->af, e->vaddr, e->vport);
@@ -242,7 +271,7 @@ void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
 		const struct conn_entry *e = &conns[i];
 
 		fprintf(f, CONN_FMT, fmt_proto(e->protocol), fmt_expire(exp, sizeof(exp), e->expires),
-			fmt_state(e->protocol, e->state),
+			conn_state(e),
 			fmt_addr_port(c, sizeof(c), e->af, e->caddr, e->cport),
 			fmt_addr_port(v, sizeof(v), e->af, e->vaddr, e->vport),
 			fmt_addr_port(d, sizeof(d), e->af, e->daddr, e->dport));
@@ -255,4 +284,23 @@ void show_timeouts(FILE *f, const struct timeouts *t, const struct list_opts *op
 		fprintf(f, "{\"tcp\":%u,\"tcpfin\":%u,\"udp\":%u}\n", t->tcp, t->tcp_fin, t->udp);
 	else
 		fprintf(f, "Timeout (tcp tcpfin udp): %u %u %u\n", t->tcp, t->tcp_fin, t->udp);
+}
+
+void show_info(FILE *f, const struct l4lb_info *info, bool json)
+{
+	if (json) {
+		fprintf(f, "{\"version\":");
+		json_string(f, info->version);
+		fprintf(f, ",\"connections\":%u,\"table_size\":%u,\"dropped\":{"
+			"\"conn_max\":%" PRIu64 ",\"no_dest\":%" PRIu64 ",\"nomem\":%" PRIu64
+			",\"no_route\":%" PRIu64 "}}\n",
+			info->conn_count, info->conn_tab_size, info->drop_conn_max,
+			info->drop_no_dest, info->drop_nomem, info->drop_no_route);
+		return;
+	}
+	fprintf(f, "l4lb v%s: %u connections, table size %u\n", info->version,
+		info->conn_count, info->conn_tab_size);
+	fprintf(f, "dropped: conn_max %" PRIu64 ", no_dest %" PRIu64 ", nomem %" PRIu64
+		", no_route %" PRIu64 "\n", info->drop_conn_max, info->drop_no_dest,
+		info->drop_nomem, info->drop_no_route);
 }

@@ -20,6 +20,12 @@ struct l4lb_stats {
 	uint64_t outpkts;
 	uint64_t inbytes;
 	uint64_t outbytes;
+	/* Per-second rates; 0 when the kernel does not send them. */
+	uint64_t cps;
+	uint64_t inpps;
+	uint64_t outpps;
+	uint64_t inbps;
+	uint64_t outbps;
 };
 
 struct dest_entry {
@@ -41,7 +47,8 @@ struct svc_entry {
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;
 	uint32_t timeout;
-	uint32_t netmask;		/* network byte order, 0 if not sent */
+	uint32_t netmask;		/* network byte order */
+	uint32_t idle_timeout;		/* seconds, 0 = the global timeouts */
 	struct l4lb_stats stats;
 	struct dest_entry *dests;
 	size_t ndests;
@@ -59,12 +66,18 @@ struct conn_entry {
 	uint8_t state;
 	uint8_t fwd;
 	uint32_t expires;		/* milliseconds */
+	uint32_t flags;			/* L4LB_CONN_F_* */
 };
 
 struct l4lb_info {
 	char version[64];
 	uint32_t conn_count;
 	uint32_t conn_tab_size;
+	/* Packets dropped since the netns began; 0 when not sent. */
+	uint64_t drop_conn_max;
+	uint64_t drop_no_dest;
+	uint64_t drop_nomem;
+	uint64_t drop_no_route;
 };
 
 /* Sort services by (protocol, address, port) and their servers likewise. */
@@ -76,5 +89,7 @@ void show_services(FILE *f, const struct l4lb_info *info, const struct svc_entry
 void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
 		const struct list_opts *opts);
 void show_timeouts(FILE *f, const struct timeouts *t, const struct list_opts *opts);
+/* --info: module version, connection count, table size, drop counters. */
+void show_info(FILE *f, const struct l4lb_info *info, bool json);
 
 #endif /* IPVSCTL_SHOW_H */
