@@ -284,7 +284,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 				const union nf_inet_addr *addr, __be16 port,
 				u8 fwd, u32 weight,
 				struct netlink_ext_ack *extack);
-void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight);
+int l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight);
 void l4lb_dest_del(struct l4lb_dest *dest);
 void l4lb_dest_put(struct l4lb_dest *dest);
 void l4lb_dest_load_changed(struct l4lb_dest *dest);
