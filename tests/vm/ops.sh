@@ -1,0 +1,375 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/ops.sh - operating a director: sysctls observed on real traffic,
+# timeouts, persistence, save/restore, counters and rates, JSON.
+# Runs in the VM: scripts/vm-run -- tests/vm/ops.sh
+#
+#                          director "d"                 real servers
+#  client "c"          +------------------+        +--------------------+
+#  +-------------+     | c0 10.0.0.1/24   |   s1   | "s1" eth0          |
+#  | eth0        |-----| lo 10.0.0.100/32 |--------| 192.168.1.2/24     |
+#  | 10.0.0.2/24 |     |  (the VIP)       |        | gw 192.168.1.1     |
+#  | 10.0.0.3/24 |     | s1 192.168.1.1   |        +--------------------+
+#  | gw 10.0.0.1 |     | s2 192.168.2.1   |--------  "s2" 192.168.2.2
+#  +-------------+     | s3 192.168.3.1   |--------  "s3" 192.168.3.2
+#                      | ip_forward=1     |
+#                      +------------------+
+#  "v": a namespace with in-tree ip_vs, for an ipvsadm-written save file.
+#
+# Every real server runs tests/vm/server.py answering with its name on TCP
+# :9000 (line echo, held open as long as the client wants) and UDP :7000.
+# Each test uses its own service port on the VIP, so none inherits
+# another's connections.
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+UNLOAD_ON_EXIT=1
+
+VIP=10.0.0.100
+
+nbatch() { ip -n "$(ns "$1")" -batch -; }
+
+topology() {
+	local i
+
+	ns_add c d s1 s2 s3 v
+	veth c eth0 d c0
+	nbatch c <<-EOF
+		addr add 10.0.0.2/24 dev eth0
+		addr add 10.0.0.3/24 dev eth0
+		link set eth0 up
+		route add default via 10.0.0.1
+	EOF
+	ifup d c0 10.0.0.1/24
+	nip d addr add "$VIP/32" dev lo
+	n d sysctl -qw net.ipv4.ip_forward=1
+	for i in 1 2 3; do
+		veth "s$i" eth0 d "s$i"
+		ifup d "s$i" "192.168.$i.1/24"
+		ifup "s$i" eth0 "192.168.$i.2/24"
+		nip "s$i" route add default via "192.168.$i.1"
+		start_server "s$i" "s$i" --tcp 9000 --udp 7000
+	done
+	for i in 1 2 3; do
+		wait_for is_listening "s$i" tcp 9000
+	done
+	agent_start c c
+}
+
+# service PROTO PORT SCHED [ipvsctl -A options] : a service on VIP:PORT with
+# the three servers (NAT), ports 9000 (TCP) or 7000 (UDP).
+service() {
+	local proto=$1 port=$2 sched=$3 rport=9000 i
+	shift 3
+	[ "$proto" = -t ] || rport=7000
+	vs d -A "$proto" "$VIP:$port" -s "$sched" "$@"
+	for i in 1 2 3; do
+		vs d -a "$proto" "$VIP:$port" -r "192.168.$i.2:$rport" -m
+	done
+}
+
+# conns PORT : the -Lnc lines of service VIP:PORT.
+conns() { vs d -Lnc | grep -E " $VIP:$1 " || true; }
+
+test_sysctl_ranges() {
+	section "sysctls: ranges, per netns"
+	check_rc "sysctl: sloppy_tcp=2 is refused" 1 \
+		n d sh -c 'echo 2 > /proc/sys/net/l4lb/sloppy_tcp'
+	check_eq "sysctl: sloppy_tcp unchanged after a refused write" 0 \
+		"$(n d sysctl -n net.l4lb.sloppy_tcp)"
+	if n d sysctl -qw net.l4lb.conn_max=-1 2>/dev/null; then
+		not_ok "sysctl: conn_max=-1 is refused" "the write succeeded"
+	else
+		ok "sysctl: conn_max=-1 is refused"
+	fi
+	check_eq "sysctl: conn_reuse_mode defaults to 1" 1 \
+		"$(n d sysctl -n net.l4lb.conn_reuse_mode)"
+	n d sysctl -qw net.l4lb.conn_max=7
+	check_eq "sysctl: another netns keeps its own conn_max" 0 \
+		"$(n c sysctl -n net.l4lb.conn_max)"
+	n d sysctl -qw net.l4lb.conn_max=0
+}
+
+test_expire_nodest() {
+	local got
+
+	section "expire_nodest_conn"
+	vs d -A -t "$VIP:9101" -s rr
+	vs d -a -t "$VIP:9101" -r 192.168.1.2:9000 -m
+	got=$(agent c open keep "$VIP" 9101)
+	check_match "nodest: held connection to s1" "^ok s1 " "$got"
+	vs d -d -t "$VIP:9101" -r 192.168.1.2:9000
+	check_match "nodest=0: the flow keeps its deleted server" "^ok s1 " \
+		"$(agent c send keep hello)"
+
+	n d sysctl -qw net.l4lb.expire_nodest_conn=1
+	check_match "nodest=1: the flow to the deleted server is cut" "^err " \
+		"$(agent c send keep again)"
+	agent c close keep > /dev/null
+	check_eq "nodest=1: its connection entry is gone" "" "$(conns 9101 | grep ESTABLISHED)"
+	n d sysctl -qw net.l4lb.expire_nodest_conn=0
+}
+
+test_conn_max() {
+	local got info
+
+	section "conn_max"
+	service -t 9102 rr
+	n d sysctl -qw net.l4lb.conn_max=$(( $(vs d --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p') + 2 ))
+	agent c open m1 "$VIP" 9102 > /dev/null
+	agent c open m2 "$VIP" 9102 > /dev/null
+	got=$(agent c connect "$VIP" 9102)
+	check_match "conn_max: the connection beyond the limit is refused" \
+		"^err ETIMEDOUT" "$got"
+	check_match "conn_max: held connections keep working" "^ok s[123] " \
+		"$(agent c send m1 x)"
+	info=$(vs d --info)
+	check_match "conn_max: the drop is counted" "conn_max [1-9]" "$info"
+	n d sysctl -qw net.l4lb.conn_max=0
+	check_match "conn_max=0: no limit" "^ok " "$(agent c connect "$VIP" 9102)"
+	agent c close m1 > /dev/null
+	agent c close m2 > /dev/null
+}
+
+test_timeouts_sloppy() {
+	local got
+
+	section "timeouts and sloppy_tcp"
+	check_eq "timeouts: defaults" "Timeout (tcp tcpfin udp): 900 120 300" \
+		"$(vs d -L --timeout)"
+	vs d --set 3 2 2
+	check_eq "timeouts: --set" "Timeout (tcp tcpfin udp): 3 2 2" \
+		"$(vs d -L --timeout)"
+
+	service -u 9103 rr
+	agent c udp 1 "$VIP" 9103 > /dev/null
+	check_match "timeouts: a UDP flow is listed" "^UDP " "$(conns 9103)"
+	wait_for -t 8 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9103 '"
+	check_eq "timeouts: the UDP flow expires after 2 s" "" "$(conns 9103)"
+
+	vs d -A -t "$VIP:9104" -s rr
+	vs d -a -t "$VIP:9104" -r 192.168.1.2:9000 -m
+	agent c open idle "$VIP" 9104 > /dev/null
+	wait_for -t 10 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9104 '"
+	check_eq "timeouts: an idle established flow expires after 3 s" "" \
+		"$(conns 9104)"
+	check_match "sloppy_tcp=0: a mid-flow packet of an expired flow is refused" \
+		"^err " "$(agent c send idle x)"
+	agent c close idle > /dev/null
+
+	n d sysctl -qw net.l4lb.sloppy_tcp=1
+	agent c open idle2 "$VIP" 9104 > /dev/null
+	wait_for -t 10 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9104 '"
+	check_match "sloppy_tcp=1: a mid-flow packet creates the flow again" \
+		"^ok s1 " "$(agent c send idle2 x)"
+	check_match "sloppy_tcp=1: the adopted flow is ESTABLISHED" \
+		"ESTABLISHED" "$(conns 9104)"
+	agent c close idle2 > /dev/null
+	n d sysctl -qw net.l4lb.sloppy_tcp=0
+	vs d --set 900 120 300
+}
+
+test_idle_timeout() {
+	section "per-service idle timeout"
+	service -u 9105 rr --idle-timeout 2
+	check_match "idle: the listing shows it" "rr idle 2$" \
+		"$(vs d -Ln -u "$VIP:9105" | sed -n 4p)"
+	agent c udp 1 "$VIP" 9105 > /dev/null
+	agent c udp 1 "$VIP" 9103 > /dev/null
+	wait_for -t 8 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9105 '"
+	check_eq "idle: the service's flow expired after 2 s" "" "$(conns 9105)"
+	check_match "idle: another service keeps the global 300 s" "^UDP " \
+		"$(conns 9103)"
+}
+
+# reuse PORT SPORT N : N connections to VIP:PORT from client port SPORT,
+# each closed with a RST; prints the answering servers and the slowest
+# connect in ms.
+reuse() {
+	n c python3 - "$VIP" "$1" "$2" "$3" <<-'EOF'
+		import socket, struct, sys, time
+		vip, port, sport, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+		names, slowest = [], 0.0
+		for _ in range(count):
+		    s = socket.socket()
+		    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+		    s.bind(('10.0.0.2', sport))
+		    s.settimeout(5)
+		    t = time.monotonic()
+		    s.connect((vip, port))
+		    slowest = max(slowest, time.monotonic() - t)
+		    s.sendall(b'who\n')
+		    names.append(s.recv(100).split()[0].decode())
+		    s.close()
+		print(' '.join(names), int(slowest * 1000))
+	EOF
+}
+
+test_conn_reuse() {
+	local got ms
+
+	section "conn_reuse_mode"
+	service -t 9106 rr
+	got=$(reuse 9106 40123 4)
+	ms=${got##* }
+	check_eq "reuse=1: a reused client port is scheduled afresh" \
+		"s1 s2 s3 s1" "${got% *}"
+	if [ "$ms" -lt 500 ]; then
+		ok "reuse=1: no stall on the reused port (slowest ${ms} ms)"
+	else
+		not_ok "reuse=1: no stall on the reused port" "slowest connect ${ms} ms"
+	fi
+	n d sysctl -qw net.l4lb.conn_reuse_mode=0
+	got=$(reuse 9106 40124 3)
+	check_eq "reuse=0: a reused client port stays on its server" \
+		"s2 s2 s2" "${got% *}"
+	n d sysctl -qw net.l4lb.conn_reuse_mode=1
+}
+
+test_persistence() {
+	local got a b
+
+	section "persistence"
+	service -t 9107 rr -p 60
+	check_match "persistence: listing flags" "rr persistent 60$" \
+		"$(vs d -Ln -t "$VIP:9107" | sed -n 4p)"
+	got=$(agent c tcp 12 "$VIP" 9107)
+	a=$(tally ${got#ok })
+	check_match "persistence: 12 connections from one client, one server" \
+		'^s[123]=12$' "$a"
+	check_match "persistence: -Lnc shows the template" \
+		"NONE +10\.0\.0\.2:0 +$VIP:9107 " "$(conns 9107)"
+	check_match "persistence: --json marks the template" '"template": *true' \
+		"$(vs d -Lnc --json)"
+
+	a=${a%%=*}
+	vs d -e -t "$VIP:9107" -r "192.168.${a#s}.2:9000" -m -w 0
+	got=$(agent c tcp 3 "$VIP" 9107)
+	check_eq "persistence: weight 0 keeps its persistent client" \
+		"$a=3" "$(tally ${got#ok })"
+	n d sysctl -qw net.l4lb.expire_quiescent_template=1
+	got=$(agent c tcp 3 "$VIP" 9107)
+	b=$(tally ${got#ok })
+	check_match "expire_quiescent_template=1: the client moves on" \
+		"^s[123]=3$" "$b"
+	check_no_match "expire_quiescent_template=1: not to the quiesced server" \
+		"^$a=" "$b"
+	n d sysctl -qw net.l4lb.expire_quiescent_template=0
+
+	vs d -A -t "$VIP:9108" -s rr -p 60 -M 255.255.255.0
+	vs d -a -t "$VIP:9108" -r 192.168.1.2:9000 -m
+	vs d -a -t "$VIP:9108" -r 192.168.2.2:9000 -m
+	got=$(n c python3 - "$VIP" <<-'EOF'
+		import socket, sys
+		out = []
+		for src in ['10.0.0.2', '10.0.0.3'] * 3:
+		    s = socket.create_connection((sys.argv[1], 9108), timeout=5,
+		                                 source_address=(src, 0))
+		    s.sendall(b'who\n')
+		    out.append(s.recv(100).split()[0].decode())
+		    s.close()
+		print(' '.join(out))
+	EOF
+	)
+	check_match "persistence -M /24: two clients of one network share a server" \
+		'^(s1 s1 s1 s1 s1 s1|s2 s2 s2 s2 s2 s2)$' "$got"
+}
+
+test_save_restore() {
+	local saved again out
+
+	section "save and restore"
+	vs d -C
+	vs d -A -t "$VIP:80" -s wlc
+	vs d -a -t "$VIP:80" -r 192.168.1.2:9000 -m -w 3
+	vs d -a -t "$VIP:80" -r 192.168.2.2:9000 -m -w 0
+	vs d -A -u "$VIP:53" -s rr -p 120 -M 255.255.255.0
+	vs d -a -u "$VIP:53" -r 192.168.3.2:7000 -m
+	vs d -A -t "$VIP:443" -s lc --idle-timeout 3600
+	vs d -a -t "$VIP:443" -r 192.168.1.2:9000 -m
+	saved=$(vs d -S -n)
+	vs d -C
+	check_eq "restore: -C empties the table" "" "$(vs d -S -n)"
+	printf '%s\n' "$saved" | vs d -R
+	again=$(vs d -S -n)
+	check_text "save | clear | restore round-trips byte for byte" "$saved" "$again"
+
+	out=$(printf '%s\n' '-A -t 10.0.0.100:1000 -s rr' '-A -t 10.0.0.100:1001 -s nosuch' \
+		'-A -t 10.0.0.100:1002 -s rr' | vs d -R 2>&1) && true
+	check_match "restore: a kernel error names its line" "line 2: .*unknown scheduler" "$out"
+	check_match "restore: lines before it stay applied" "10\.0\.0\.100:1000" \
+		"$(vs d -S -n)"
+	check_no_match "restore: nothing after it is applied" "10\.0\.0\.100:1002" \
+		"$(vs d -S -n)"
+	check_rc "restore: a bad line is a usage error" 2 \
+		sh -c "printf '%s\n' '-A -t 10.0.0.100:1003' '-a -t nonsense' | ip netns exec $(ns d) $IPVSCTL -R"
+	check_no_match "restore: after a parse error nothing is applied" \
+		"10\.0\.0\.100:1003" "$(vs d -S -n)"
+
+	# A file written by ipvsadm from in-tree IPVS restores unchanged.
+	n v modprobe ip_vs
+	n v ipvsadm -A -t 10.9.9.9:80 -s wrr -p 300
+	n v ipvsadm -a -t 10.9.9.9:80 -r 192.168.1.2:80 -m -w 2
+	n v ipvsadm -a -t 10.9.9.9:80 -r 192.168.2.2:8080 -m -w 1
+	n v ipvsadm -A -u 10.9.9.9:53 -s sh
+	n v ipvsadm -E -u 10.9.9.9:53 -s rr
+	n v ipvsadm -a -u 10.9.9.9:53 -r 192.168.3.2:53 -m
+	saved=$(n v ipvsadm -S -n)
+	vs d -C
+	printf '%s\n' "$saved" | vs d -R
+	check_text "restore: an ipvsadm -Sn file restores unchanged" \
+		"$saved" "$(vs d -S -n)"
+	n v ipvsadm -C
+}
+
+test_stats_rates_json() {
+	local got stats rate
+
+	section "counters, rates, JSON"
+	vs d -C
+	service -t 9110 rr
+	agent c tcp 30 "$VIP" 9110 > /dev/null
+	stats=$(vs d -Ln --stats --exact -t "$VIP:9110" | sed -n 4p)
+	check_match "stats: 30 connections counted" "^TCP +$VIP:9110 +30 " "$stats"
+	read -r _ _ _ inpkts outpkts _ <<< "$stats"
+	if [ "$inpkts" -ge 150 ] && [ "$outpkts" -ge 120 ]; then
+		ok "stats: packets counted both ways ($inpkts in, $outpkts out)"
+	else
+		not_ok "stats: packets counted both ways" "$stats"
+	fi
+	agent c bg_start "$VIP" 9110 > /dev/null
+	wait_for -t 20 sh -c "ip netns exec $(ns d) $IPVSCTL -Ln --rate --exact -t $VIP:9110 | sed -n 4p | awk '{exit !(\$3 > 0 && \$4 > 0)}'"
+	rate=$(vs d -Ln --rate --exact -t "$VIP:9110" | sed -n 4p)
+	agent c bg_stop > /dev/null
+	check_match "rates: CPS and InPPS move with traffic" \
+		"^TCP +$VIP:9110 +[1-9][0-9]* +[1-9][0-9]* +[1-9]" "$rate"
+	vs d -Z
+	check_match "stats: -Z zeroes" "^TCP +$VIP:9110 +0 +0 +0 +0 +0$" \
+		"$(vs d -Ln --stats --exact -t "$VIP:9110" | sed -n 4p)"
+	for got in "-Ln" "-Ln --stats" "-Ln --rate" "-Lnc" "-L --timeout" "--info"; do
+		# shellcheck disable=SC2086
+		if vs d $got --json | python3 -m json.tool > /dev/null; then
+			ok "json: ipvsctl $got --json parses"
+		else
+			not_ok "json: ipvsctl $got --json parses" "$(vs d $got --json 2>&1 | head -c 300)"
+		fi
+	done
+}
+
+load_module
+klog_mark
+topology
+test_sysctl_ranges
+test_expire_nodest
+test_conn_max
+test_timeouts_sloppy
+test_idle_timeout
+test_conn_reuse
+test_persistence
+test_save_restore
+test_stats_rates_json
+vs d -C
+unload_module
+klog_check "kernel log clean after unload"
+finish
