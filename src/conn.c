@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Connection table: one entry per client flow, reachable from both
- * directions. Each connection carries two tuple-hash nodes (client->VIP and
+ * directions. Each connection carries two hash nodes (client->VIP and
  * server->client) in one resizable rhashtable per netns, keyed with siphash
- * under a boot-time random key so that clients cannot aim collisions.
+ * under a boot-time random key so that clients cannot aim collisions. The
+ * keys are derived from the connection on demand, not stored.
  *
  * Lookups are RCU only. Expiry needs no per-connection timer: a lookup that
  * finds an expired entry retires it at once, and a per-netns worker sweeps
@@ -27,17 +28,78 @@ static u32 l4lb_tuple_hashfn(const void *data, u32 len, u32 seed)
 	return (u32)siphash(data, sizeof(struct l4lb_tuple), &key);
 }
 
+/*
+ * node[1] sits 8 bytes into a 16-byte aligned object: a node's address
+ * says which direction it hashes.
+ */
+static bool l4lb_node_is_reply(const void *node)
+{
+	return (unsigned long)node & sizeof(struct rhash_head);
+}
+
+static struct l4lb_conn *l4lb_node_conn(const void *node)
+{
+	if (l4lb_node_is_reply(node))
+		return container_of(node, struct l4lb_conn, node[1]);
+	return container_of(node, struct l4lb_conn, node[0]);
+}
+
+/* The key a node stands for. The reply's source is the flow's server. */
+static void l4lb_node_key(const void *node, struct l4lb_tuple *t)
+{
+	const struct l4lb_conn *cp = l4lb_node_conn(node);
+
+	memset(t, 0, sizeof(*t));
+	t->af = cp->af;
+	t->protocol = cp->protocol;
+	if (l4lb_node_is_reply(node)) {
+		t->src = cp->dest->addr;
+		t->sport = cp->dest->port;
+		t->dst = cp->caddr;
+		t->dport = cp->cport;
+		t->dir = L4LB_DIR_REPLY;
+	} else {
+		t->src = cp->caddr;
+		t->sport = cp->cport;
+		t->dst = cp->vaddr;
+		t->dport = cp->vport;
+		t->dir = cp->flags & L4LB_CONN_F_TEMPLATE ? L4LB_DIR_TEMPLATE :
+							     L4LB_DIR_ORIG;
+	}
+}
+
+static u32 l4lb_node_hashfn(const void *node, u32 len, u32 seed)
+{
+	struct l4lb_tuple t;
+
+	l4lb_node_key(node, &t);
+	return l4lb_tuple_hashfn(&t, len, seed);
+}
+
+static int l4lb_node_cmpfn(struct rhashtable_compare_arg *arg,
+			   const void *node)
+{
+	struct l4lb_tuple t;
+
+	l4lb_node_key(node, &t);
+	return memcmp(arg->key, &t, sizeof(t));
+}
+
+/* Nodes are the hashed objects (head_offset 0); lookups take a tuple. */
 static const struct rhashtable_params l4lb_conn_params = {
-	.head_offset		= offsetof(struct l4lb_tuple_hash, node),
-	.key_offset		= offsetof(struct l4lb_tuple_hash, tuple),
 	.key_len		= sizeof(struct l4lb_tuple),
 	.hashfn			= l4lb_tuple_hashfn,
+	.obj_hashfn		= l4lb_node_hashfn,
+	.obj_cmpfn		= l4lb_node_cmpfn,
 	.automatic_shrinking	= true,
 };
 
 int l4lb_conn_module_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct l4lb_tuple) % sizeof(u64));
+	BUILD_BUG_ON(offsetof(struct l4lb_conn, node[1]) !=
+		     sizeof(struct rhash_head));
+	BUILD_BUG_ON(__alignof__(struct l4lb_conn) < 2 * sizeof(struct rhash_head));
 
 	get_random_bytes(&l4lb_conn_key, sizeof(l4lb_conn_key));
 	l4lb_conn_cache = KMEM_CACHE(l4lb_conn, 0);
@@ -77,14 +139,10 @@ unsigned int l4lb_conn_buckets(struct l4lb_net *ln)
 struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
 				   const struct l4lb_tuple *t)
 {
-	struct l4lb_tuple_hash *th;
+	void *node;
 
-	th = rhashtable_lookup(&ln->conn_table, t, l4lb_conn_params);
-	if (!th)
-		return NULL;
-	if (t->dir == L4LB_DIR_REPLY)
-		return container_of(th, struct l4lb_conn, th[1]);
-	return container_of(th, struct l4lb_conn, th[0]);
+	node = rhashtable_lookup(&ln->conn_table, t, l4lb_conn_params);
+	return node ? l4lb_node_conn(node) : NULL;
 }
 
 static void l4lb_conn_free_rcu(struct rcu_head *head)
@@ -124,7 +182,12 @@ static struct l4lb_conn *l4lb_conn_alloc(const struct l4lb_tuple *orig,
 	cp = kmem_cache_zalloc(l4lb_conn_cache, GFP_ATOMIC);
 	if (!cp)
 		return NULL;
-	cp->th[0].tuple = *orig;
+	cp->caddr = orig->src;
+	cp->cport = orig->sport;
+	cp->vaddr = orig->dst;
+	cp->vport = orig->dport;
+	cp->af = orig->af;
+	cp->protocol = orig->protocol;
 	cp->dest = dest;
 	cp->fwd = READ_ONCE(dest->fwd);
 	spin_lock_init(&cp->lock);
@@ -140,8 +203,8 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 				const struct l4lb_tuple *key,
 				struct l4lb_dest *dest)
 {
-	struct l4lb_tuple_hash *old;
 	struct l4lb_conn *cp;
+	void *old;
 
 	cp = l4lb_conn_alloc(key, dest);
 	if (!cp) {
@@ -151,9 +214,8 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 	cp->flags = L4LB_CONN_F_TEMPLATE;
 	cp->expires = jiffies + dest->svc->persist_timeout;
 	refcount_set(&cp->refcnt, 2);
-	old = rhashtable_lookup_get_insert_fast(&ln->conn_table,
-						&cp->th[0].node,
-						l4lb_conn_params);
+	old = rhashtable_lookup_get_insert_key(&ln->conn_table, key,
+					       &cp->node[0], l4lb_conn_params);
 	if (old) {
 		/* Lost a race to another CPU: the caller simply retries. */
 		kmem_cache_free(l4lb_conn_cache, cp);
@@ -176,10 +238,9 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 {
 	atomic_t *count = state == L4LB_TCP_ESTABLISHED ? &dest->active :
 							    &dest->inactive;
-	struct l4lb_tuple_hash *old;
-	struct l4lb_tuple *reply;
+	struct l4lb_tuple reply;
 	struct l4lb_conn *cp;
-	int err;
+	void *old;
 
 	cp = l4lb_conn_alloc(orig, dest);
 	if (!cp) {
@@ -189,23 +250,14 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 		return NULL;
 	}
 	cp->tmpl = tmpl;
-	reply = &cp->th[1].tuple;
-	reply->src = dest->addr;
-	reply->sport = dest->port;
-	reply->dst = orig->src;
-	reply->dport = orig->sport;
-	reply->af = orig->af;
-	reply->protocol = orig->protocol;
-	reply->dir = L4LB_DIR_REPLY;
 	cp->state = state;
 	cp->expires = jiffies + l4lb_conn_timeout(ln, cp, state);
 	/* Count before publishing, so a racing state change never underflows. */
 	atomic_inc(count);
 	atomic_inc(&ln->nr_conns);
 
-	old = rhashtable_lookup_get_insert_fast(&ln->conn_table,
-						&cp->th[0].node,
-						l4lb_conn_params);
+	old = rhashtable_lookup_get_insert_key(&ln->conn_table, orig,
+					       &cp->node[0], l4lb_conn_params);
 	if (old) {
 		atomic_dec(count);
 		atomic_dec(&ln->nr_conns);
@@ -214,11 +266,12 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 		l4lb_conn_put(cp);
 		if (IS_ERR(old))
 			return NULL;
-		return container_of(old, struct l4lb_conn, th[0]);
+		return l4lb_node_conn(old);
 	}
-	err = rhashtable_insert_fast(&ln->conn_table, &cp->th[1].node,
-				     l4lb_conn_params);
-	if (err) {
+	l4lb_node_key(&cp->node[1], &reply);
+	old = rhashtable_lookup_get_insert_key(&ln->conn_table, &reply,
+					       &cp->node[1], l4lb_conn_params);
+	if (old) {
 		/* Another flow maps to the same server tuple: refuse this one. */
 		l4lb_conn_expire(ln, cp);
 		return NULL;
@@ -243,10 +296,10 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 	state = cp->state;
 	spin_unlock_bh(&cp->lock);
 
-	rhashtable_remove_fast(&ln->conn_table, &cp->th[0].node,
+	rhashtable_remove_fast(&ln->conn_table, &cp->node[0],
 			       l4lb_conn_params);
 	if (!(cp->flags & L4LB_CONN_F_TEMPLATE)) {
-		rhashtable_remove_fast(&ln->conn_table, &cp->th[1].node,
+		rhashtable_remove_fast(&ln->conn_table, &cp->node[1],
 				       l4lb_conn_params);
 		atomic_dec(&ln->nr_conns);
 		if (state == L4LB_TCP_ESTABLISHED)
@@ -262,22 +315,22 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 static void l4lb_conn_sweep(struct l4lb_net *ln, bool all)
 {
 	struct rhashtable_iter iter;
-	struct l4lb_tuple_hash *th;
 	unsigned int n = 0;
+	void *node;
 
 	rhashtable_walk_enter(&ln->conn_table, &iter);
 	rhashtable_walk_start(&iter);
-	while ((th = rhashtable_walk_next(&iter))) {
+	while ((node = rhashtable_walk_next(&iter))) {
 		struct l4lb_conn *cp;
 
-		if (IS_ERR(th)) {
-			if (PTR_ERR(th) == -EAGAIN)
+		if (IS_ERR(node)) {
+			if (PTR_ERR(node) == -EAGAIN)
 				continue;
 			break;
 		}
-		if (th->tuple.dir == L4LB_DIR_REPLY)
+		if (l4lb_node_is_reply(node))
 			continue;
-		cp = container_of(th, struct l4lb_conn, th[0]);
+		cp = node;
 		if (all || l4lb_conn_expired(cp))
 			l4lb_conn_expire(ln, cp);
 		if (!(++n % 1024)) {
@@ -288,6 +341,26 @@ static void l4lb_conn_sweep(struct l4lb_net *ln, bool all)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+/*
+ * The next flow or template of a walk, left in place for the caller to
+ * consume with rhashtable_walk_next(); NULL at the end.
+ */
+struct l4lb_conn *l4lb_conn_walk_peek(struct rhashtable_iter *iter)
+{
+	void *node;
+
+	while ((node = rhashtable_walk_peek(iter))) {
+		if (IS_ERR(node)) {
+			if (PTR_ERR(node) != -EAGAIN)
+				return NULL;
+		} else if (!l4lb_node_is_reply(node)) {
+			return node;
+		}
+		rhashtable_walk_next(iter);
+	}
+	return NULL;
 }
 
 void l4lb_conn_flush(struct l4lb_net *ln)

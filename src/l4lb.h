@@ -137,28 +137,34 @@ enum l4lb_dir {
 	L4LB_DIR_TEMPLATE,	/* client network -> virtual service */
 };
 
-struct l4lb_tuple_hash {
-	struct rhash_head node;
-	struct l4lb_tuple tuple;
-};
-
 /*
  * A client flow, or a persistence template (client network -> server),
- * which uses only th[0] and is held by the flows it placed.
+ * which uses only node[0] and is held by the flows it placed.
+ *
+ * Both hash nodes live in one rhashtable; their keys (struct l4lb_tuple)
+ * are derived from the fields below and the dest rather than stored, which
+ * keeps a flow at 112 bytes. Objects are 16-byte aligned so that a node's
+ * address tells which of the two it is (conn.c).
  */
 struct l4lb_conn {
-	struct l4lb_tuple_hash th[2];	/* [0] orig or template, [1] reply */
-	struct l4lb_dest *dest;		/* holds a reference */
-	struct l4lb_conn *tmpl;		/* holds a reference, or NULL */
-	unsigned long expires;		/* jiffies */
-	spinlock_t lock;
-	refcount_t refcnt;		/* the table's, plus flows' on a template */
+	struct rhash_head node[2];	/* [0] orig or template, [1] reply */
+	union nf_inet_addr caddr;	/* client, masked for a template */
+	union nf_inet_addr vaddr;
+	__be16 cport;			/* 0 for a template */
+	__be16 vport;
+	u8 af;
+	u8 protocol;
 	u8 state;			/* enum l4lb_tcp_state */
 	u8 dead;			/* unlinked, under lock */
 	u8 fwd;				/* dest's method when created */
 	u8 flags;			/* L4LB_CONN_F_* */
+	spinlock_t lock;
+	refcount_t refcnt;		/* the table's, plus flows' on a template */
+	struct l4lb_dest *dest;		/* holds a reference */
+	struct l4lb_conn *tmpl;		/* holds a reference, or NULL */
+	unsigned long expires;		/* jiffies */
 	struct rcu_head rcu;
-};
+} __aligned(16);
 
 enum l4lb_timeout {
 	L4LB_TO_TCP_SYN_RECV,
@@ -242,6 +248,7 @@ void l4lb_conn_put(struct l4lb_conn *cp);
 bool l4lb_conn_expired(const struct l4lb_conn *cp);
 void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp);
 void l4lb_conn_flush(struct l4lb_net *ln);
+struct l4lb_conn *l4lb_conn_walk_peek(struct rhashtable_iter *iter);
 unsigned int l4lb_conn_count(struct l4lb_net *ln);
 unsigned int l4lb_conn_buckets(struct l4lb_net *ln);
 void l4lb_conn_gc_work(struct work_struct *work);

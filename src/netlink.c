@@ -676,19 +676,18 @@ static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 
 static int l4lb_nl_fill_conn(struct sk_buff *skb, struct l4lb_conn *cp)
 {
-	const struct l4lb_tuple *o = &cp->th[0].tuple;
 	long left = READ_ONCE(cp->expires) - jiffies;
 	struct l4lb_dest *dest = cp->dest;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, L4LB_A_CONN);
 	if (!nest ||
-	    nla_put_u16(skb, L4LB_CONN_A_AF, o->af) ||
-	    nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, o->protocol) ||
-	    l4lb_nl_put_addr(skb, L4LB_CONN_A_CADDR, &o->src) ||
-	    nla_put_be16(skb, L4LB_CONN_A_CPORT, o->sport) ||
-	    l4lb_nl_put_addr(skb, L4LB_CONN_A_VADDR, &o->dst) ||
-	    nla_put_be16(skb, L4LB_CONN_A_VPORT, o->dport) ||
+	    nla_put_u16(skb, L4LB_CONN_A_AF, cp->af) ||
+	    nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, cp->protocol) ||
+	    l4lb_nl_put_addr(skb, L4LB_CONN_A_CADDR, &cp->caddr) ||
+	    nla_put_be16(skb, L4LB_CONN_A_CPORT, cp->cport) ||
+	    l4lb_nl_put_addr(skb, L4LB_CONN_A_VADDR, &cp->vaddr) ||
+	    nla_put_be16(skb, L4LB_CONN_A_VPORT, cp->vport) ||
 	    l4lb_nl_put_addr(skb, L4LB_CONN_A_DADDR, &dest->addr) ||
 	    nla_put_be16(skb, L4LB_CONN_A_DPORT, dest->port) ||
 	    nla_put_u32(skb, L4LB_CONN_A_FLAGS, cp->flags) ||
@@ -734,33 +733,22 @@ static int l4lb_nl_conn_done(struct netlink_callback *cb)
 static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-	struct l4lb_tuple_hash *th;
+	struct l4lb_conn *cp;
 
 	rhashtable_walk_start(iter);
-	while ((th = rhashtable_walk_peek(iter))) {
-		struct l4lb_conn *cp;
+	while ((cp = l4lb_conn_walk_peek(iter))) {
 		void *hdr;
 
-		if (IS_ERR(th)) {
-			if (PTR_ERR(th) != -EAGAIN)
-				break;
-			rhashtable_walk_next(iter);
-			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &l4lb_genl_family,
+				  NLM_F_MULTI, L4LB_CMD_GET_CONN);
+		if (!hdr)
+			break;
+		if (l4lb_nl_fill_conn(skb, cp)) {
+			genlmsg_cancel(skb, hdr);
+			break;
 		}
-		if (th->tuple.dir != L4LB_DIR_REPLY) {
-			cp = container_of(th, struct l4lb_conn, th[0]);
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq,
-					  &l4lb_genl_family, NLM_F_MULTI,
-					  L4LB_CMD_GET_CONN);
-			if (!hdr)
-				break;
-			if (l4lb_nl_fill_conn(skb, cp)) {
-				genlmsg_cancel(skb, hdr);
-				break;
-			}
-			genlmsg_end(skb, hdr);
-		}
+		genlmsg_end(skb, hdr);
 		rhashtable_walk_next(iter);
 	}
 	rhashtable_walk_stop(iter);

@@ -79,7 +79,7 @@ unsigned long l4lb_conn_timeout(struct l4lb_net *ln,
 {
 	unsigned long idle = READ_ONCE(cp->dest->svc->idle_timeout);
 
-	if (cp->th[0].tuple.protocol != IPPROTO_TCP)
+	if (cp->protocol != IPPROTO_TCP)
 		return idle ?: READ_ONCE(ln->timeouts[L4LB_TO_UDP]);
 	if (state == L4LB_TCP_ESTABLISHED && idle)
 		return idle;

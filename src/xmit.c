@@ -55,18 +55,18 @@ static unsigned int l4lb_l4_hdrlen(u8 protocol)
 int l4lb_nat_request(struct sk_buff *skb, struct l4lb_conn *cp,
 		     unsigned int thoff)
 {
-	const struct l4lb_tuple *r = &cp->th[L4LB_DIR_REPLY].tuple;
+	const struct l4lb_dest *dest = cp->dest;
 	struct iphdr *iph;
 	__be16 *ports;
 
-	if (skb_ensure_writable(skb, thoff + l4lb_l4_hdrlen(r->protocol)))
+	if (skb_ensure_writable(skb, thoff + l4lb_l4_hdrlen(cp->protocol)))
 		return -ENOMEM;
 	iph = ip_hdr(skb);
 	ports = (__be16 *)(skb->data + thoff);
-	l4lb_mangle_l4(skb, thoff, r->protocol, iph->daddr, r->src.ip,
-		       &ports[1], r->sport);
-	csum_replace4(&iph->check, iph->daddr, r->src.ip);
-	iph->daddr = r->src.ip;
+	l4lb_mangle_l4(skb, thoff, cp->protocol, iph->daddr, dest->addr.ip,
+		       &ports[1], dest->port);
+	csum_replace4(&iph->check, iph->daddr, dest->addr.ip);
+	iph->daddr = dest->addr.ip;
 	/* Not routed yet at PRE_ROUTING; make sure routing sees the new dst. */
 	skb_dst_drop(skb);
 	return 0;
@@ -75,18 +75,17 @@ int l4lb_nat_request(struct sk_buff *skb, struct l4lb_conn *cp,
 int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,
 		   unsigned int thoff)
 {
-	const struct l4lb_tuple *o = &cp->th[L4LB_DIR_ORIG].tuple;
 	struct iphdr *iph;
 	__be16 *ports;
 
-	if (skb_ensure_writable(skb, thoff + l4lb_l4_hdrlen(o->protocol)))
+	if (skb_ensure_writable(skb, thoff + l4lb_l4_hdrlen(cp->protocol)))
 		return -ENOMEM;
 	iph = ip_hdr(skb);
 	ports = (__be16 *)(skb->data + thoff);
-	l4lb_mangle_l4(skb, thoff, o->protocol, iph->saddr, o->dst.ip,
-		       &ports[0], o->dport);
-	csum_replace4(&iph->check, iph->saddr, o->dst.ip);
-	iph->saddr = o->dst.ip;
+	l4lb_mangle_l4(skb, thoff, cp->protocol, iph->saddr, cp->vaddr.ip,
+		       &ports[0], cp->vport);
+	csum_replace4(&iph->check, iph->saddr, cp->vaddr.ip);
+	iph->saddr = cp->vaddr.ip;
 	return 0;
 }
 
@@ -105,8 +104,7 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 		  enum l4lb_dir dir, unsigned int icmpoff,
 		  unsigned int inner_off)
 {
-	const struct l4lb_tuple *o = &cp->th[L4LB_DIR_ORIG].tuple;
-	const struct l4lb_tuple *r = &cp->th[L4LB_DIR_REPLY].tuple;
+	const struct l4lb_dest *dest = cp->dest;
 	struct iphdr *iph, *inner;
 	unsigned int inner_thoff;
 	struct icmphdr *icmph;
@@ -122,20 +120,20 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 
 	if (dir == L4LB_DIR_ORIG) {
 		/* Quoted: VIP:vport -> client; outer: client -> VIP. */
-		csum_replace4(&inner->check, inner->saddr, r->src.ip);
-		inner->saddr = r->src.ip;
-		ports[0] = r->sport;
-		csum_replace4(&iph->check, iph->daddr, r->src.ip);
-		iph->daddr = r->src.ip;
+		csum_replace4(&inner->check, inner->saddr, dest->addr.ip);
+		inner->saddr = dest->addr.ip;
+		ports[0] = dest->port;
+		csum_replace4(&iph->check, iph->daddr, dest->addr.ip);
+		iph->daddr = dest->addr.ip;
 		skb_dst_drop(skb);
 	} else {
 		/* Quoted: client -> RIP:rport; outer: RIP or router -> client. */
-		csum_replace4(&inner->check, inner->daddr, o->dst.ip);
-		inner->daddr = o->dst.ip;
-		ports[1] = o->dport;
-		if (iph->saddr == r->src.ip) {
-			csum_replace4(&iph->check, iph->saddr, o->dst.ip);
-			iph->saddr = o->dst.ip;
+		csum_replace4(&inner->check, inner->daddr, cp->vaddr.ip);
+		inner->daddr = cp->vaddr.ip;
+		ports[1] = cp->vport;
+		if (iph->saddr == dest->addr.ip) {
+			csum_replace4(&iph->check, iph->saddr, cp->vaddr.ip);
+			iph->saddr = cp->vaddr.ip;
 		}
 	}
 
