@@ -289,8 +289,8 @@ static int fetch_dests(struct nlctx *ctx, struct svc_entry *s)
 	return 0;
 }
 
-int fetch_services(struct nlctx *ctx, const struct svc_spec *only,
-		   struct svc_entry **svcs, size_t *n)
+static int fetch_services_once(struct nlctx *ctx, const struct svc_spec *only,
+			       struct svc_entry **svcs, size_t *n)
 {
 	struct vec v = { 0 };
 	struct nl_msg *msg;
@@ -314,6 +314,22 @@ int fetch_services(struct nlctx *ctx, const struct svc_spec *only,
 	*svcs = v.items;
 	*n = v.n;
 	return 0;
+}
+
+/* A listing that raced with a configuration change is taken again. */
+int fetch_services(struct nlctx *ctx, const struct svc_spec *only,
+		   struct svc_entry **svcs, size_t *n)
+{
+	int tries = 10, ret;
+
+	do
+		ret = fetch_services_once(ctx, only, svcs, n);
+	while (ret == NLX_RETRY && --tries);
+	if (ret == NLX_RETRY) {
+		fprintf(stderr, "ipvsctl: the configuration kept changing during the listing\n");
+		ret = EXIT_RUNTIME;
+	}
+	return ret;
 }
 
 void free_services(struct svc_entry *svcs, size_t n)

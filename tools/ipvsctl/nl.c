@@ -27,6 +27,7 @@ struct exec_state {
 	void *arg;
 	bool done;
 	bool local;		/* error raised by our own reply parsing */
+	bool intr;		/* the dump raced with a change */
 	int err;		/* positive errno, 0 if none */
 	char extack[256];
 };
@@ -243,6 +244,16 @@ static void report(const struct exec_state *st)
 		nlx_report("", st->err, st->extack);
 }
 
+/* Read the interrupted dump to its end; the caller starts over. */
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct exec_state *st = arg;
+
+	(void)msg;
+	st->intr = true;
+	return NL_OK;
+}
+
 int nlx_exec(struct nlctx *ctx, struct nl_msg *msg, nlx_reply_cb cb, void *arg)
 {
 	struct exec_state st = { .cb = cb, .arg = arg };
@@ -259,6 +270,7 @@ int nlx_exec(struct nlctx *ctx, struct nl_msg *msg, nlx_reply_cb cb, void *arg)
 	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &st);
 	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_err(nlcb, NL_CB_CUSTOM, on_error, &st);
+	nl_cb_set(nlcb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &st);
 
 	ret = nl_send_auto(ctx->sk, msg);
 	nlmsg_free(msg);
@@ -283,5 +295,5 @@ int nlx_exec(struct nlctx *ctx, struct nl_msg *msg, nlx_reply_cb cb, void *arg)
 		report(&st);
 		return EXIT_RUNTIME;
 	}
-	return 0;
+	return st.intr ? NLX_RETRY : 0;
 }

@@ -30,8 +30,12 @@ struct nl_msg *nlx_msg(struct nlctx *ctx, uint8_t cmd, int flags);
 /*
  * Send @msg (always freed) and read replies until the kernel acks, ends
  * the dump, or reports an error. Kernel errors print "ipvsctl: <extack>"
- * (or strerror) and return EXIT_RUNTIME; success returns 0.
+ * (or strerror) and return EXIT_RUNTIME; success returns 0. A dump that
+ * the configuration changed under (NLM_F_DUMP_INTR) is read to its end and
+ * returns NLX_RETRY, for the caller to start over.
  */
+#define NLX_RETRY	(-2)
+
 int nlx_exec(struct nlctx *ctx, struct nl_msg *msg, nlx_reply_cb cb, void *arg);
 
 /* Report a failure to build a message (attribute space, ENOMEM). */
