@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "l4lb" generic-netlink family: configuration and listing.
+ * The "l4lb" generic-netlink family: policies, request parsing and the
+ * commands that change configuration; replies and dumps are in
+ * netlink_show.c.
  *
  * One attribute policy per nesting level, strict validation, an extack
  * message on every rejection. Commands that change anything need
@@ -14,8 +16,8 @@
 #include <net/sock.h>
 
 #include "l4lb.h"
+#include "netlink.h"
 
-static struct genl_family l4lb_genl_family;
 
 static const struct nla_policy l4lb_stats_policy[L4LB_STATS_A_MAX + 1] = {
 	[L4LB_STATS_A_CONNS]	= { .type = NLA_U64 },
@@ -74,11 +76,6 @@ static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_TIMEOUT_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
 };
 
-static struct l4lb_net *l4lb_info_net(struct genl_info *info)
-{
-	return l4lb_pernet(genl_info_net(info));
-}
-
 /* Parse the nested service identity of a request into @key. */
 static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 			   struct nlattr **tb, struct netlink_ext_ack *extack)
@@ -129,9 +126,8 @@ static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 }
 
 /* Find the service a request names; called with ln->lock held. */
-static struct l4lb_service *l4lb_nl_svc_find(struct l4lb_net *ln,
-					     struct nlattr *nest,
-					     struct netlink_ext_ack *extack)
+struct l4lb_service *l4lb_nl_svc_find(struct l4lb_net *ln, struct nlattr *nest,
+				      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	struct l4lb_service *svc;
@@ -281,182 +277,9 @@ static int l4lb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 	return PTR_ERR_OR_ZERO(svc);
 }
 
-static int l4lb_nl_put_addr(struct sk_buff *skb, int type,
-			    const union nf_inet_addr *addr)
-{
-	return nla_put(skb, type, sizeof(*addr), addr);
-}
-
-static int l4lb_nl_put_stats(struct sk_buff *skb, int type,
-			     struct l4lb_stats_cpu __percpu *pcpu,
-			     const struct l4lb_stats *base,
-			     const struct l4lb_est *est)
-{
-	u64 rates[L4LB_CNT_MAX];
-	struct l4lb_stats st;
-	struct nlattr *nest;
-	int i;
-
-	l4lb_stats_read(pcpu, base, &st);
-	l4lb_est_rates(est, rates);
-	nest = nla_nest_start(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < L4LB_CNT_MAX; i++)
-		if (nla_put_u64_64bit(skb, L4LB_STATS_A_CONNS + i, st.cnt[i],
-				      L4LB_STATS_A_PAD) ||
-		    nla_put_u64_64bit(skb, L4LB_STATS_A_CPS + i, rates[i],
-				      L4LB_STATS_A_PAD))
-			return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int l4lb_nl_fill_service(struct sk_buff *skb, struct l4lb_service *svc)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, L4LB_A_SERVICE);
-	if (!nest ||
-	    nla_put_u16(skb, L4LB_SVC_A_AF, svc->key.af) ||
-	    nla_put_u8(skb, L4LB_SVC_A_PROTOCOL, svc->key.protocol) ||
-	    l4lb_nl_put_addr(skb, L4LB_SVC_A_ADDR, &svc->key.addr) ||
-	    nla_put_be16(skb, L4LB_SVC_A_PORT, svc->key.port) ||
-	    nla_put_string(skb, L4LB_SVC_A_SCHED_NAME, svc->sched->name) ||
-	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
-	    nla_put_u32(skb, L4LB_SVC_A_NR_DESTS, svc->nr_dests) ||
-	    nla_put_u32(skb, L4LB_SVC_A_IDLE_TIMEOUT, svc->idle_timeout / HZ) ||
-	    l4lb_nl_put_stats(skb, L4LB_SVC_A_STATS, svc->stats,
-			      &svc->stats_base, &svc->est))
-		return -EMSGSIZE;
-	if ((svc->flags & L4LB_SVC_F_PERSISTENT) &&
-	    (nla_put_u32(skb, L4LB_SVC_A_TIMEOUT, svc->persist_timeout / HZ) ||
-	     nla_put_be32(skb, L4LB_SVC_A_NETMASK, svc->netmask)))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int l4lb_nl_fill_dest(struct sk_buff *skb, struct l4lb_dest *dest)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, L4LB_A_DEST);
-	if (!nest ||
-	    nla_put_u16(skb, L4LB_DEST_A_AF, dest->af) ||
-	    l4lb_nl_put_addr(skb, L4LB_DEST_A_ADDR, &dest->addr) ||
-	    nla_put_be16(skb, L4LB_DEST_A_PORT, dest->port) ||
-	    nla_put_u8(skb, L4LB_DEST_A_FWD_METHOD, dest->fwd) ||
-	    nla_put_u32(skb, L4LB_DEST_A_WEIGHT, dest->weight) ||
-	    nla_put_u32(skb, L4LB_DEST_A_ACTIVE_CONNS,
-			atomic_read(&dest->active)) ||
-	    nla_put_u32(skb, L4LB_DEST_A_INACT_CONNS,
-			atomic_read(&dest->inactive)) ||
-	    l4lb_nl_put_stats(skb, L4LB_DEST_A_STATS, dest->stats,
-			      &dest->stats_base, &dest->est))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
-{
-	struct l4lb_net *ln = l4lb_info_net(info);
-	struct l4lb_service *svc;
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
-				L4LB_CMD_GET_SERVICE);
-	mutex_lock(&ln->lock);
-	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], info->extack);
-	err = PTR_ERR_OR_ZERO(svc);
-	if (!err)
-		err = l4lb_nl_fill_service(msg, svc);
-	mutex_unlock(&ln->lock);
-	if (!hdr || err) {
-		nlmsg_free(msg);
-		return err ?: -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
+/* A dump entry's message header; changes since the dump began flag it. */
+/* Close a dump entry filled with result @err; false if it did not fit. */
 /* Dumps resume at index cb->args[0] and flag changes made between parts. */
-static int l4lb_nl_dump_services(struct sk_buff *skb,
-				 struct netlink_callback *cb)
-{
-	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
-	struct l4lb_service *svc;
-	long idx = 0;
-
-	mutex_lock(&ln->lock);
-	cb->seq = ln->gen;
-	list_for_each_entry(svc, &ln->services, list) {
-		void *hdr;
-
-		if (idx++ < cb->args[0])
-			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &l4lb_genl_family,
-				  NLM_F_MULTI, L4LB_CMD_GET_SERVICE);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (l4lb_nl_fill_service(skb, svc)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = idx;
-	}
-	mutex_unlock(&ln->lock);
-	return skb->len;
-}
-
-static int l4lb_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
-	struct l4lb_service *svc;
-	struct l4lb_dest *dest;
-	long idx = 0;
-	int err = 0;
-
-	mutex_lock(&ln->lock);
-	cb->seq = ln->gen;
-	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], cb->extack);
-	if (IS_ERR(svc)) {
-		err = PTR_ERR(svc);
-		goto out;
-	}
-	list_for_each_entry(dest, &svc->dests, list) {
-		void *hdr;
-
-		if (idx++ < cb->args[0])
-			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &l4lb_genl_family,
-				  NLM_F_MULTI, L4LB_CMD_GET_DEST);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (l4lb_nl_fill_dest(skb, dest)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = idx;
-	}
-out:
-	mutex_unlock(&ln->lock);
-	return err ?: skb->len;
-}
-
 static int l4lb_nl_dest_parse(struct genl_info *info,
 			      struct l4lb_service *svc, struct nlattr **tb,
 			      union nf_inet_addr *addr, __be16 *port)
@@ -557,15 +380,20 @@ out:
 	return err;
 }
 
-static struct l4lb_dest *l4lb_nl_dest_find(struct genl_info *info,
-					   struct l4lb_service *svc,
+/* Find the service and then the server a request names; under ln->lock. */
+static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
+					   struct genl_info *info,
 					   struct nlattr **tb)
 {
 	union nf_inet_addr addr;
+	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
 	__be16 port;
 	int err;
 
+	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], info->extack);
+	if (IS_ERR(svc))
+		return ERR_CAST(svc);
 	err = l4lb_nl_dest_parse(info, svc, tb, &addr, &port);
 	if (err)
 		return ERR_PTR(err);
@@ -582,26 +410,21 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l4lb_net *ln = l4lb_info_net(info);
 	struct nlattr *tb[L4LB_DEST_A_MAX + 1];
-	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
 	u32 weight;
 	int err;
 	u8 fwd;
 
 	mutex_lock(&ln->lock);
-	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], info->extack);
-	err = PTR_ERR_OR_ZERO(svc);
-	if (err)
-		goto out;
-	dest = l4lb_nl_dest_find(info, svc, tb);
+	dest = l4lb_nl_dest_find(ln, info, tb);
 	err = PTR_ERR_OR_ZERO(dest);
 	if (err)
 		goto out;
 	fwd = dest->fwd;
 	if (tb[L4LB_DEST_A_FWD_METHOD])
 		fwd = nla_get_u8(tb[L4LB_DEST_A_FWD_METHOD]);
-	err = l4lb_nl_fwd_check(info, svc, tb[L4LB_DEST_A_FWD_METHOD], fwd,
-				&dest->addr, dest->port);
+	err = l4lb_nl_fwd_check(info, dest->svc, tb[L4LB_DEST_A_FWD_METHOD],
+				fwd, &dest->addr, dest->port);
 	if (err)
 		goto out;
 	weight = tb[L4LB_DEST_A_WEIGHT] ? nla_get_u32(tb[L4LB_DEST_A_WEIGHT]) :
@@ -616,22 +439,14 @@ static int l4lb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l4lb_net *ln = l4lb_info_net(info);
 	struct nlattr *tb[L4LB_DEST_A_MAX + 1];
-	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
-	int err;
 
 	mutex_lock(&ln->lock);
-	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], info->extack);
-	err = PTR_ERR_OR_ZERO(svc);
-	if (err)
-		goto out;
-	dest = l4lb_nl_dest_find(info, svc, tb);
-	err = PTR_ERR_OR_ZERO(dest);
-	if (!err)
+	dest = l4lb_nl_dest_find(ln, info, tb);
+	if (!IS_ERR(dest))
 		l4lb_dest_del(dest);
-out:
 	mutex_unlock(&ln->lock);
-	return err;
+	return PTR_ERR_OR_ZERO(dest);
 }
 
 static int l4lb_nl_flush(struct sk_buff *skb, struct genl_info *info)
@@ -674,87 +489,6 @@ static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int l4lb_nl_fill_conn(struct sk_buff *skb, struct l4lb_conn *cp)
-{
-	long left = READ_ONCE(cp->expires) - jiffies;
-	struct l4lb_dest *dest = cp->dest;
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, L4LB_A_CONN);
-	if (!nest ||
-	    nla_put_u16(skb, L4LB_CONN_A_AF, cp->af) ||
-	    nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, cp->protocol) ||
-	    l4lb_nl_put_addr(skb, L4LB_CONN_A_CADDR, &cp->caddr) ||
-	    nla_put_be16(skb, L4LB_CONN_A_CPORT, cp->cport) ||
-	    l4lb_nl_put_addr(skb, L4LB_CONN_A_VADDR, &cp->vaddr) ||
-	    nla_put_be16(skb, L4LB_CONN_A_VPORT, cp->vport) ||
-	    l4lb_nl_put_addr(skb, L4LB_CONN_A_DADDR, &dest->addr) ||
-	    nla_put_be16(skb, L4LB_CONN_A_DPORT, dest->port) ||
-	    nla_put_u32(skb, L4LB_CONN_A_FLAGS, cp->flags) ||
-	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(cp->state)) ||
-	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
-			left > 0 ? jiffies_to_msecs(left) : 0) ||
-	    nla_put_u8(skb, L4LB_CONN_A_FWD_METHOD, cp->fwd))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/*
- * The connection dump walks the table with an rhashtable iterator kept
- * across parts, so a million entries cost one pass, not a quadratic
- * resume. Entries are peeked before they are consumed: the one that did
- * not fit leads the next part. A concurrent resize can repeat entries.
- */
-static int l4lb_nl_conn_start(struct netlink_callback *cb)
-{
-	struct l4lb_net *ln = l4lb_pernet(sock_net(cb->skb->sk));
-	struct rhashtable_iter *iter;
-
-	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
-	if (!iter)
-		return -ENOMEM;
-	rhashtable_walk_enter(&ln->conn_table, iter);
-	cb->args[0] = (long)iter;
-	return 0;
-}
-
-static int l4lb_nl_conn_done(struct netlink_callback *cb)
-{
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-
-	if (iter) {
-		rhashtable_walk_exit(iter);
-		kfree(iter);
-	}
-	return 0;
-}
-
-static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-	struct l4lb_conn *cp;
-
-	rhashtable_walk_start(iter);
-	while ((cp = l4lb_conn_walk_peek(iter))) {
-		void *hdr;
-
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &l4lb_genl_family,
-				  NLM_F_MULTI, L4LB_CMD_GET_CONN);
-		if (!hdr)
-			break;
-		if (l4lb_nl_fill_conn(skb, cp)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		rhashtable_walk_next(iter);
-	}
-	rhashtable_walk_stop(iter);
-	return skb->len;
-}
-
 static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	static const struct {
@@ -780,69 +514,7 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int l4lb_nl_get_config(struct sk_buff *skb, struct genl_info *info)
-{
-	struct l4lb_net *ln = l4lb_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
-				L4LB_CMD_GET_CONFIG);
-	if (!hdr ||
-	    nla_put_u32(msg, L4LB_A_TIMEOUT_TCP,
-			READ_ONCE(ln->timeouts[L4LB_TO_TCP_ESTABLISHED]) / HZ) ||
-	    nla_put_u32(msg, L4LB_A_TIMEOUT_TCP_FIN,
-			READ_ONCE(ln->timeouts[L4LB_TO_TCP_FIN_WAIT]) / HZ) ||
-	    nla_put_u32(msg, L4LB_A_TIMEOUT_UDP,
-			READ_ONCE(ln->timeouts[L4LB_TO_UDP]) / HZ)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
-static int l4lb_nl_put_drops(struct sk_buff *msg, struct l4lb_net *ln)
-{
-	u64 sum[L4LB_DROP_MAX] = { };
-	int cpu, i;
-
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < L4LB_DROP_MAX; i++)
-			sum[i] += per_cpu_ptr(ln->drops, cpu)->cnt[i];
-	for (i = 0; i < L4LB_DROP_MAX; i++)
-		if (nla_put_u64_64bit(msg, L4LB_A_DROP_CONN_MAX + i, sum[i],
-				      L4LB_A_PAD))
-			return -EMSGSIZE;
-	return 0;
-}
-
-static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
-{
-	struct l4lb_net *ln = l4lb_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
-				L4LB_CMD_GET_INFO);
-	if (!hdr ||
-	    nla_put_string(msg, L4LB_A_VERSION, L4LB_VERSION) ||
-	    nla_put_u32(msg, L4LB_A_CONN_COUNT, l4lb_conn_count(ln)) ||
-	    nla_put_u32(msg, L4LB_A_CONN_TAB_SIZE, l4lb_conn_buckets(ln)) ||
-	    l4lb_nl_put_drops(msg, ln)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
+/* Answer @info with one message of top-level attributes from @fill. */
 static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_GET_INFO,
@@ -914,7 +586,7 @@ static const struct genl_ops l4lb_genl_ops[] = {
 	},
 };
 
-static struct genl_family l4lb_genl_family __ro_after_init = {
+struct genl_family l4lb_genl_family __ro_after_init = {
 	.name		= L4LB_GENL_NAME,
 	.version	= L4LB_GENL_VERSION,
 	.maxattr	= L4LB_A_MAX,

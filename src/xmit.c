@@ -52,41 +52,43 @@ static unsigned int l4lb_l4_hdrlen(u8 protocol)
 					 sizeof(struct udphdr);
 }
 
+/* Rewrite the destination (@dst) or the source address and port. */
+static int l4lb_nat(struct sk_buff *skb, u8 protocol, unsigned int thoff,
+		    bool dst, __be32 addr, __be16 port)
+{
+	struct iphdr *iph;
+	__be16 *ports;
+	__be32 *field;
+
+	if (skb_ensure_writable(skb, thoff + l4lb_l4_hdrlen(protocol)))
+		return -ENOMEM;
+	iph = ip_hdr(skb);
+	field = dst ? &iph->daddr : &iph->saddr;
+	ports = (__be16 *)(skb->data + thoff);
+	l4lb_mangle_l4(skb, thoff, protocol, *field, addr, &ports[dst], port);
+	csum_replace4(&iph->check, *field, addr);
+	*field = addr;
+	return 0;
+}
+
 int l4lb_nat_request(struct sk_buff *skb, struct l4lb_conn *cp,
 		     unsigned int thoff)
 {
-	const struct l4lb_dest *dest = cp->dest;
-	struct iphdr *iph;
-	__be16 *ports;
+	int err;
 
-	if (skb_ensure_writable(skb, thoff + l4lb_l4_hdrlen(cp->protocol)))
-		return -ENOMEM;
-	iph = ip_hdr(skb);
-	ports = (__be16 *)(skb->data + thoff);
-	l4lb_mangle_l4(skb, thoff, cp->protocol, iph->daddr, dest->addr.ip,
-		       &ports[1], dest->port);
-	csum_replace4(&iph->check, iph->daddr, dest->addr.ip);
-	iph->daddr = dest->addr.ip;
+	err = l4lb_nat(skb, cp->protocol, thoff, true, cp->dest->addr.ip,
+		       cp->dest->port);
 	/* Not routed yet at PRE_ROUTING; make sure routing sees the new dst. */
-	skb_dst_drop(skb);
-	return 0;
+	if (!err)
+		skb_dst_drop(skb);
+	return err;
 }
 
 int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,
 		   unsigned int thoff)
 {
-	struct iphdr *iph;
-	__be16 *ports;
-
-	if (skb_ensure_writable(skb, thoff + l4lb_l4_hdrlen(cp->protocol)))
-		return -ENOMEM;
-	iph = ip_hdr(skb);
-	ports = (__be16 *)(skb->data + thoff);
-	l4lb_mangle_l4(skb, thoff, cp->protocol, iph->saddr, cp->vaddr.ip,
-		       &ports[0], cp->vport);
-	csum_replace4(&iph->check, iph->saddr, cp->vaddr.ip);
-	iph->saddr = cp->vaddr.ip;
-	return 0;
+	return l4lb_nat(skb, cp->protocol, thoff, false, cp->vaddr.ip,
+			cp->vport);
 }
 
 /*
