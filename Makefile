@@ -4,6 +4,7 @@
 # make test     host unit tests, then the VM integration suites
 # make demo     boot the VM and show live load-balanced services
 # make check    checkpatch.pl and sparse
+# make bench    l4lb against in-tree ip_vs and plain routing (not in test)
 #
 # The module builds against /lib/modules/$(uname -r)/build when that
 # exists, else against the headers of the Debian kernel that scripts/setup
@@ -21,7 +22,7 @@ endif
 SETUP_STAMP := build/vm/kver
 DEBUG_DIR := build/debug
 
-.PHONY: all module module-debug cli clean check test demo setup
+.PHONY: all module module-debug cli fuzz clean check test demo bench setup
 
 all: module cli
 
@@ -46,13 +47,21 @@ cli: $(SETUP_STAMP)
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/ipvsctl clean
+	$(MAKE) -C tests/fuzz clean
 	rm -rf $(DEBUG_DIR)
 
-test: all module-debug
+fuzz: $(SETUP_STAMP)
+	$(MAKE) -C tests/fuzz
+
+test: all module-debug fuzz
 	tests/run
 
+# Not part of make test: up to ~30 minutes. See docs/benchmarks/README.md.
+bench: all
+	scripts/bench
+
 demo: all
-	scripts/vm-run -- scripts/demo
+	scripts/vm-run -- sh -c 'scripts/demo && scripts/demo-modes'
 
 check: $(SETUP_STAMP)
 	scripts/check
