@@ -52,7 +52,7 @@ static unsigned int l4lb_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 {
 	struct iphdr _inner, *inner;
 	struct icmphdr _ih, *ih;
-	__be16 _ports[2], *ports;
+	__be16 _ports[2], *ports, swapped[2];
 	unsigned int inner_off;
 	struct l4lb_tuple t;
 	struct l4lb_conn *cp;
@@ -72,14 +72,15 @@ static unsigned int l4lb_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	/* The quoted packet travelled the other way: swap it into a key. */
-	_ports[0] = ports[1];
-	_ports[1] = ports[0];
-	l4lb_tuple_fill(&t, inner->daddr, inner->saddr, _ports,
+	swapped[0] = ports[1];
+	swapped[1] = ports[0];
+	l4lb_tuple_fill(&t, inner->daddr, inner->saddr, swapped,
 			inner->protocol, dir);
 	cp = l4lb_conn_lookup(ln, &t);
 	if (!cp)
 		return NF_ACCEPT;
-	if (l4lb_nat_icmp(skb, cp, dir, icmpoff, inner_off))
+	if (l4lb_nat_icmp(skb, cp, dir, icmpoff, inner_off,
+			  inner_off + inner->ihl * 4))
 		return NF_DROP;
 	return NF_ACCEPT;
 }

@@ -369,7 +369,7 @@ int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,
 		   unsigned int thoff);
 int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 		  enum l4lb_dir dir, unsigned int icmpoff,
-		  unsigned int inner_off);
+		  unsigned int inner_off, unsigned int inner_thoff);
 void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
 			  struct netlink_ext_ack *extack);

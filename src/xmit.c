@@ -104,16 +104,13 @@ int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,
  */
 int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 		  enum l4lb_dir dir, unsigned int icmpoff,
-		  unsigned int inner_off)
+		  unsigned int inner_off, unsigned int inner_thoff)
 {
 	const struct l4lb_dest *dest = cp->dest;
 	struct iphdr *iph, *inner;
-	unsigned int inner_thoff;
 	struct icmphdr *icmph;
 	__be16 *ports;
 
-	inner = (struct iphdr *)(skb->data + inner_off);
-	inner_thoff = inner_off + inner->ihl * 4;
 	if (skb_ensure_writable(skb, inner_thoff + 4))
 		return -ENOMEM;
 	iph = ip_hdr(skb);
