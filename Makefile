@@ -22,7 +22,7 @@ endif
 SETUP_STAMP := build/vm/kver
 DEBUG_DIR := build/debug
 
-.PHONY: all module module-debug cli fuzz clean check test demo bench setup
+.PHONY: all module module-debug cli fuzz clean check test soak demo bench setup
 
 all: module cli
 
@@ -55,6 +55,11 @@ fuzz: $(SETUP_STAMP)
 
 test: all module-debug fuzz
 	tests/run
+
+# The fuzz suite at full size (make test runs a CI-sized one).
+soak: all fuzz
+	scripts/vm-run -- env FUZZ_GENL_COUNT=1000000 FUZZ_PKT_COUNT=1000000 \
+		tests/vm/fuzz.sh
 
 # Not part of make test: up to ~30 minutes. See docs/benchmarks/README.md.
 bench: all

@@ -1,0 +1,362 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/fuzz.sh - the module under hostile input: a generic-netlink
+# fuzzer against the configuration interface (racing live traffic), then
+# a malformed-packet flood against the data path while a real client keeps
+# going, then an unprivileged user who must be refused every change.
+# Runs in the VM: scripts/vm-run -- tests/vm/fuzz.sh
+# The fuzzers are built on the host first: make -C tests/fuzz
+#
+#                           director "d"                  real servers
+#  client "c"           +-------------------+       +---------------------+
+#  +---------------+    | c0 10.0.0.1/24    |  s1   | "s1" eth0           |
+#  | eth0          |----| lo 10.0.0.100/32  |-------| 192.168.1.2/24      |
+#  | 10.0.0.2/24   |    |  (the VIP)        |       | gw 192.168.1.1      |
+#  | gw 10.0.0.1   |    | s1 192.168.1.1/24 |       | httpd :8080         |
+#  | local route   |    | s2 192.168.2.1/24 |-------| udp_echo :7000      |
+#  | 10.0.0.128/25 |    | ip_forward=1      |  s2   +---------------------+
+#  | (the spoofed  |    | genl_fuzz runs    |         "s2" 192.168.2.2, same
+#  |  sources)     |    |  here             |
+#  +---------------+    +-------------------+
+#   pkt_inject on eth0 (AF_PACKET), curl loop from 10.0.0.2
+#
+# The client owns the whole spoofed range (a local route), so the
+# servers' answers to spoofed packets come back and are answered in turn
+# (RST, port unreachable) instead of dying in ARP: realistic reverse
+# traffic, and no half-open backlog on the servers.
+#
+# Services: TCP 10.0.0.100:80 -> s1, s2 :8080 (rr, NAT); UDP
+# 10.0.0.100:70 -> s1, s2 :7000 (rr, NAT). The UDP responder is
+# tests/fuzz/udp_echo (tests/vm/server.py's answer, in C: python3 under TCG
+# takes the CPU the flood needs).
+#
+# Phases, in this order: (a) genl_fuzz as root, with background packets
+# to the VIP; (c) genl_fuzz -r as nobody; (b) the packet flood with a curl
+# loop. (c) runs before (b) so that its GET_CONN dumps stay small (during
+# (a) net.l4lb.conn_max bounds the connection table; the flood of (b)
+# would leave tens of thousands of connections).
+#
+# Environment (scripts/vm-run gives the guest a clean environment: pass
+# them on its command line, e.g.
+#   scripts/vm-run -- env FUZZ_PKT_COUNT=200000 tests/vm/fuzz.sh):
+#   FUZZ_GENL_COUNT     genl_fuzz messages (default 100000)
+#   FUZZ_GENL_RO_COUNT  genl_fuzz -r messages as nobody (default 10000)
+#   FUZZ_PKT_COUNT      pkt_inject packets (default 150000, sized for
+#                       make test under TCG with slub_debug, ~3300 pps;
+#                       make soak sends 1000000 and 1000000 messages)
+#   FUZZ_SEED           seed for both fuzzers (default: a new one, printed)
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+UNLOAD_ON_EXIT=1
+
+VIP=10.0.0.100
+SPOOF=10.0.0.128/25
+GENL_FUZZ=$L4LB_ROOT/tests/fuzz/genl_fuzz
+PKT_INJECT=$L4LB_ROOT/tests/fuzz/pkt_inject
+UDP_ECHO=$L4LB_ROOT/tests/fuzz/udp_echo
+GENL_COUNT=${FUZZ_GENL_COUNT:-100000}
+GENL_RO_COUNT=${FUZZ_GENL_RO_COUNT:-10000}
+PKT_COUNT=${FUZZ_PKT_COUNT:-150000}
+SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+SUITE_START=$SECONDS
+
+# nbatch NS : `ip -batch` in namespace NS, commands on stdin.
+nbatch() { ip -n "$(ns "$1")" -batch -; }
+
+# elapsed SINCE : seconds since $SECONDS was SINCE.
+elapsed() { echo $((SECONDS - $1)); }
+
+# words_tally WORDS... : "word=count ..." sorted by word. (lib.sh's tally
+# does not parse under mawk, the awk of the host and the guest: its
+# `printf ..., NR > 1 ? ...` reads as an output redirection.)
+words_tally() {
+	printf '%s\n' "$@" | grep -v '^$' | sort | uniq -c |
+		awk '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $1 } END { print "" }'
+}
+
+# The services every phase starts from.
+configure() {
+	vs d -C
+	vs d --set 900 120 300
+	vs d -A -t $VIP:80 -s rr
+	vs d -A -u $VIP:70 -s rr
+	for i in 1 2; do
+		vs d -a -t $VIP:80 -r "192.168.$i.2:8080" -m
+		vs d -a -u $VIP:70 -r "192.168.$i.2:7000" -m
+	done
+}
+
+# http_spread N : N curl requests through the VIP; prints the tally of
+# answers ("server1=5 server2=5"), or a failure.
+http_spread() {
+	local urls=() i out
+	for i in $(seq "$1"); do urls+=("http://$VIP/"); done
+	if ! out=$(n c curl -sS -m 10 "${urls[@]}" 2>&1); then
+		echo "curl failed: $out"
+		return 0
+	fi
+	# shellcheck disable=SC2046
+	words_tally $(grep -x 'server[0-9]' <<< "$out")
+}
+
+# udp_ask : one datagram to VIP:70 from a fresh port; prints the answer.
+udp_ask() {
+	# (head, not read: bash reads a byte at a time, and the first
+	# read(2) of a datagram socket takes the whole datagram.)
+	# shellcheck disable=SC2016
+	n c bash -c 'exec 3<>/dev/udp/$1/70 && echo hi >&3 &&
+		timeout 3 head -n 1 <&3' _ "$VIP" 2>&1 || true
+}
+
+udp_spread() {
+	local i words=()
+	for i in $(seq "$1"); do
+		words+=("$(udp_ask | awk '{ print $1 }')")
+	done
+	words_tally "${words[@]}"
+}
+
+# stats_of PROTO ADDR:PORT : a service's counters from -Ln --stats --exact
+# (Conns InPkts OutPkts InBytes OutBytes), then " | " and its servers' sums.
+stats_of() {
+	vs d -Ln --stats --exact | awk -v key="$1" -v want="$2" '
+		$1 == key { on = ($2 == want); if (on) svc = $3 " " $4 " " $5 " " $6 " " $7; next }
+		on && $1 == "->" { for (i = 3; i <= 7; i++) s[i] += $i; next }
+		{ on = 0 }
+		END { print svc " | " s[3] + 0, s[4] + 0, s[5] + 0, s[6] + 0, s[7] + 0 }'
+}
+
+# ============================================================ binaries
+section "prerequisites"
+missing=
+for f in "$GENL_FUZZ" "$PKT_INJECT" "$UDP_ECHO" "$IPVSCTL"; do
+	[ -x "$f" ] || missing+=" ${f#"$L4LB_ROOT"/}"
+done
+[ -e "$L4LB_KO" ] || missing+=" l4lb.ko"
+if [ -n "$missing" ]; then
+	not_ok "fuzz prerequisites built" "missing:$missing (build on the host first: make module cli && make -C tests/fuzz)"
+	finish
+fi
+ok "fuzz prerequisites built (genl_fuzz, pkt_inject, udp_echo, l4lb.ko, ipvsctl)"
+say "# seed $SEED; $GENL_COUNT netlink messages, $GENL_RO_COUNT unprivileged, $PKT_COUNT packets"
+
+# =============================================================== setup
+section "setup"
+if grep -q '^l4lb ' /proc/modules; then
+	rmmod l4lb
+fi
+klog_mark
+SUITE_MARK=$_KLOG_MARK
+load_module
+
+ns_add c d s1 s2
+veth c eth0 d c0
+veth s1 eth0 d s1
+veth s2 eth0 d s2
+nbatch c <<-EOF
+	addr add 10.0.0.2/24 dev eth0
+	link set eth0 up
+	route add default via 10.0.0.1
+	route add local $SPOOF dev lo
+EOF
+nbatch d <<-EOF
+	addr add 10.0.0.1/24 dev c0
+	link set c0 up
+	addr add $VIP/32 dev lo
+	addr add 192.168.1.1/24 dev s1
+	link set s1 up
+	addr add 192.168.2.1/24 dev s2
+	link set s2 up
+EOF
+n d sysctl -qw net.ipv4.ip_forward=1
+for i in 1 2; do
+	nbatch "s$i" <<-EOF
+		addr add 192.168.$i.2/24 dev eth0
+		link set eth0 up
+		route add default via 192.168.$i.1
+	EOF
+	start_httpd "s$i" "server$i"
+	bg n "s$i" "$UDP_ECHO" "server$i" 7000
+done
+
+servers_ready() {
+	local out
+	out=$(n "$1" ss -Hltun)
+	[[ $out == *:8080\ * && $out == *:7000\ * ]]
+}
+for i in 1 2; do
+	check "server s$i listens on tcp 8080 and udp 7000" \
+		wait_for -t 60 servers_ready "s$i"
+done
+configure
+check_eq "setup: 10 requests through the VIP, both servers answer" \
+	"server1=5 server2=5" "$(http_spread 10)"
+check_eq "setup: 4 datagrams through the VIP, both servers answer" \
+	"server1=2 server2=2" "$(udp_spread 4)"
+DMAC=$(ip -n "$(ns d)" -br link show c0 | awk '{ print $3 }')
+check_match "setup: the director's MAC on c0" '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' "$DMAC"
+
+# ==================================================== (a) netlink fuzz
+section "(a) generic-netlink fuzzer, racing traffic to the VIP"
+# A full GET_CONN dump costs a message per connection: keep the table
+# small while the fuzzer dumps it (this also runs the conn_max drop path).
+n d sysctl -qw net.l4lb.conn_max=200
+# Connections for the GET_CONN dumps and for FLUSH to tear down, then
+# steady background traffic: genl_fuzz -a makes services on the VIP come
+# and go (and change scheduler, servers, weights) under it.
+n c "$PKT_INJECT" -d $VIP -S $SPOOF -t 80 -u 70 -i eth0 -M "$DMAC" \
+	-n 5000 -s "$SEED" > "$TEST_TMP/inject-pre.log" 2>&1
+check_match "(a) 5000 packets to open connections first" \
+	'^pkt_inject: 5000 packets sent' "$(grep 'packets sent' "$TEST_TMP/inject-pre.log")"
+# (Started without a shell in between, so that the PID is pkt_inject's.)
+bg ip netns exec "$(ns c)" "$PKT_INJECT" -d $VIP -S $SPOOF -t 80 -u 70 \
+	-i eth0 -M "$DMAC" -n 0 -r 1000 -s "$((SEED + 1))" \
+	> "$TEST_TMP/inject-bg.log" 2>&1
+INJ_PID=$BG_PID
+
+t=$SECONDS
+klog_mark
+rc=0
+n d "$GENL_FUZZ" -n "$GENL_COUNT" -s "$SEED" -a $VIP \
+	> "$TEST_TMP/genl.log" 2>&1 || rc=$?
+GENL_SECS=$(elapsed $t)
+kill -TERM "$INJ_PID" 2>/dev/null || true
+wait "$INJ_PID" 2>/dev/null || true
+# (The table is full: real clients need room again.)
+n d sysctl -qw net.l4lb.conn_max=0
+grep -E '^genl_fuzz: ' "$TEST_TMP/genl.log" | grep -v '^genl_fuzz: seed [0-9]*,' | sed 's/^/# /'
+grep -E 'packets sent|packets/s' "$TEST_TMP/inject-bg.log" | sed 's/^/# background: /'
+say "# genl_fuzz took ${GENL_SECS}s"
+if [ "$rc" = 0 ]; then
+	ok "(a) genl_fuzz: $GENL_COUNT messages, every rejected well-formed request carried an extack message"
+else
+	not_ok "(a) genl_fuzz" "exit status $rc (reproduce: genl_fuzz -n $GENL_COUNT -s $SEED -a $VIP)"
+	show "genl_fuzz output (end)" "$(tail -n 30 "$TEST_TMP/genl.log")"
+fi
+check_match "(a) genl_fuzz sent them all" \
+	"^genl_fuzz: $GENL_COUNT messages, [0-9]+ ok, [0-9]+ rejected" \
+	"$(grep -E '^genl_fuzz: [0-9]+ messages' "$TEST_TMP/genl.log")"
+klog_check "(a) kernel log clean after the netlink fuzzer"
+
+configure
+check_eq "(a) services re-created: ipvsctl -Ln lists 2 services and 4 servers" "2 4" \
+	"$(vs d -Ln | awk '/^(TCP|UDP) / { s++ } /^  -> [0-9]/ { d++ } END { print s + 0, d + 0 }')"
+check_eq "(a) after the fuzzer: 20 requests through the VIP, 10/10" \
+	"server1=10 server2=10" "$(http_spread 20)"
+check_eq "(a) after the fuzzer: 4 datagrams through the VIP, 2/2" \
+	"server1=2 server2=2" "$(udp_spread 4)"
+check_rc "(a) ipvsctl -Ln --stats works" 0 vs d -Ln --stats
+check_rc "(a) ipvsctl -Lnc works" 0 vs d -Lnc
+check_rc "(a) ipvsctl --info works" 0 vs d --info
+
+# ================================================ (c) unprivileged user
+section "(c) unprivileged: every change refused with EPERM"
+before=$(vs d -S)
+rc=0
+n d setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$GENL_FUZZ" -r -n "$GENL_RO_COUNT" -s "$SEED" -a $VIP \
+	> "$TEST_TMP/genl-ro.log" 2>&1 || rc=$?
+grep -E '^genl_fuzz: ' "$TEST_TMP/genl-ro.log" | grep -v '^genl_fuzz: seed [0-9]*,' | sed 's/^/# /'
+if [ "$rc" = 0 ]; then
+	ok "(c) genl_fuzz -r as nobody: no rule broken"
+else
+	not_ok "(c) genl_fuzz -r as nobody" "exit status $rc (reproduce: genl_fuzz -r -n $GENL_RO_COUNT -s $SEED -a $VIP)"
+	show "genl_fuzz output (end)" "$(tail -n 30 "$TEST_TMP/genl-ro.log")"
+fi
+ro=$(grep '^genl_fuzz: read-only:' "$TEST_TMP/genl-ro.log" || true)
+check_match "(c) every mutating request got EPERM" \
+	'read-only: ([1-9][0-9]*) mutating requests, \1 EPERM, 0 other' "$ro"
+check_text "(c) the configuration is unchanged (ipvsctl -S)" "$before" "$(vs d -S)"
+
+
+# ===================================================== (b) packet flood
+section "(b) malformed packets at the VIP while a real client keeps going"
+vs d -Z
+# The real client: one curl at a time until told to stop, a pause between
+# them (starting curl costs as much CPU under TCG as a burst of packets).
+cat > "$TEST_TMP/client-loop.sh" <<-'EOF'
+	while [ ! -e "$2" ]; do
+		if out=$(curl -sS -m 10 "http://$1/" 2>&1); then
+			echo "ok $out"
+		else
+			echo "fail $out"
+		fi
+		sleep 0.5
+	done
+EOF
+bg n c bash "$TEST_TMP/client-loop.sh" $VIP "$TEST_TMP/stop" > "$TEST_TMP/client.log"
+CLIENT_PID=$BG_PID
+check "(b) the client loop is under way" wait_for -t 30 grep -q '^ok' "$TEST_TMP/client.log"
+
+t=$SECONDS
+klog_mark
+rc=0
+n c "$PKT_INJECT" -d $VIP -S $SPOOF -t 80 -u 70 -i eth0 -M "$DMAC" \
+	-n "$PKT_COUNT" -s "$SEED" -v > "$TEST_TMP/inject.log" 2>&1 || rc=$?
+PKT_SECS=$(elapsed $t)
+touch "$TEST_TMP/stop"
+wait "$CLIENT_PID" 2>/dev/null || true
+sed 's/^/# /' "$TEST_TMP/inject.log"
+check_eq "(b) pkt_inject exit status" 0 "$rc"
+check_match "(b) pkt_inject sent them all" "^pkt_inject: $PKT_COUNT packets sent in " \
+	"$(grep 'packets sent' "$TEST_TMP/inject.log")"
+
+good=$(grep -c '^ok server[12]$' "$TEST_TMP/client.log" || true)
+bad=$(grep -vc '^ok server[12]$' "$TEST_TMP/client.log" || true)
+say "# real client during the flood: $good requests answered, $bad failed (${PKT_SECS}s)"
+check_eq "(b) every real request during the flood answered" 0 "$bad"
+[ "$bad" = 0 ] || show "failed requests" "$(grep -v '^ok server[12]$' "$TEST_TMP/client.log" | head -n 10)"
+check_match "(b) the client made progress during the flood" '^[1-9][0-9]*$' "$good"
+# shellcheck disable=SC2046
+check_match "(b) both servers answered the client during the flood" \
+	'^server1=[1-9][0-9]* server2=[1-9][0-9]*$' \
+	"$(words_tally $(sed -n 's/^ok //p' "$TEST_TMP/client.log"))"
+klog_check "(b) kernel log clean after the flood"
+
+# Counters: plausible, and each service the sum of its servers.
+opened=$(sed -n 's/.*could open a connection: tcp \([0-9]*\), udp \([0-9]*\).*/\1 \2/p' "$TEST_TMP/inject.log")
+open_tcp=${opened% *}
+open_udp=${opened#* }
+tcp=$(stats_of TCP $VIP:80)
+udp=$(stats_of UDP $VIP:70)
+say "# TCP $VIP:80 Conns InPkts OutPkts InBytes OutBytes | servers' sums: $tcp"
+say "# UDP $VIP:70 Conns InPkts OutPkts InBytes OutBytes | servers' sums: $udp"
+check_eq "(b) TCP service counters are its servers' sums" "${tcp#* | }" "${tcp% | *}"
+check_eq "(b) UDP service counters are its servers' sums" "${udp#* | }" "${udp% | *}"
+read -r t_conns t_in t_out t_inb t_outb _ <<< "$tcp"
+read -r u_conns u_in _ <<< "$udp"
+total=$((good + bad))
+if [ -n "$t_conns" ] && [ "$t_conns" -ge "$good" ] &&
+   [ "$t_conns" -le $((open_tcp + total)) ]; then
+	ok "(b) TCP Conns $t_conns: at least the $good real requests, at most $open_tcp SYNs + $total requests"
+else
+	not_ok "(b) TCP Conns plausible" "Conns '$t_conns', real requests $good (of $total), injected SYNs to :80 $open_tcp"
+fi
+if [ -n "$u_conns" ] && [ "$u_conns" -le "$open_udp" ]; then
+	ok "(b) UDP Conns $u_conns: at most the $open_udp datagrams to :70"
+else
+	not_ok "(b) UDP Conns plausible" "Conns '$u_conns', injected datagrams to :70 $open_udp"
+fi
+# In: the injected packets, the client stack's answers to what the servers
+# sent back to spoofed sources (RSTs: at most one per injected packet) and
+# the real requests (a few packets each).
+if [ -n "$t_in" ] && [ $((t_in + u_in)) -le $((2 * PKT_COUNT + 50 * total)) ] &&
+   [ "$t_inb" -ge $((20 * t_in)) ] && [ "$t_outb" -ge $((20 * t_out)) ]; then
+	ok "(b) InPkts $((t_in + u_in)) plausible for $PKT_COUNT packets injected; bytes >= 20 per packet"
+else
+	not_ok "(b) packet counters plausible" "TCP '$tcp', UDP '$udp', $PKT_COUNT injected, $total requests"
+fi
+check_eq "(b) after the flood: 10 requests through the VIP, 5/5" \
+	"server1=5 server2=5" "$(http_spread 10)"
+
+# ============================================================== unload
+section "unload"
+klog_mark
+check_rc "rmmod l4lb with services and connections" 0 rmmod l4lb
+klog_check "rmmod: kernel log clean"
+_KLOG_MARK=$SUITE_MARK
+klog_check "kernel log clean since the suite started"
+say "# timing: genl_fuzz ${GENL_SECS}s, pkt_inject ${PKT_SECS}s, suite $(elapsed "$SUITE_START")s"
+
+finish
