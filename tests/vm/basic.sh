@@ -1,0 +1,198 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/basic.sh - skeleton checks: module load/unload, the CLI against
+# an empty table, versions, per-netns configuration and permissions.
+# Runs in the VM: scripts/vm-run -- tests/vm/basic.sh
+#
+# No traffic, so no links: just the initial netns and one more.
+#
+#   +--------------------------+      +--------------------------+
+#   | initial netns            |      | netns "x"                |
+#   |  ipvsctl -A -t 10.1.1.1  |      |  ipvsctl -A -u 10.2.2.2  |
+#   |  (sees only its service) |      |  (sees only its service) |
+#   +--------------------------+      +--------------------------+
+#               \_____________ l4lb.ko ____________/
+
+# shellcheck source=tests/vm/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+HDR2='Prot LocalAddress:Port Scheduler Flags'
+HDR3='  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'
+HDR1_RE='^l4lb version [0-9.]+ \(size=[0-9]+\)$'
+
+# check_empty_listing NAME OUTPUT : the 3-line header and nothing else.
+check_empty_listing() {
+	local name=$1 out=$2
+	local l1 l2 l3 nl
+	l1=$(sed -n 1p <<< "$out")
+	l2=$(sed -n 2p <<< "$out")
+	l3=$(sed -n 3p <<< "$out")
+	nl=$(wc -l <<< "$out")
+	if [[ $l1 =~ $HDR1_RE ]] && [ "$l2" = "$HDR2" ] && [ "$l3" = "$HDR3" ] &&
+	   [ "$nl" = 3 ]; then
+		ok "$name"
+	else
+		not_ok "$name" "expected the 3-line header only"
+		show "seen" "$out"
+	fi
+}
+
+if grep -q '^l4lb ' /proc/modules; then
+	not_ok "$SUITE" "l4lb is loaded already: unload it first (this suite loads and unloads it)"
+	exit 1
+fi
+# shellcheck disable=SC2034 # read by lib.sh
+UNLOAD_ON_EXIT=1
+
+section "module load/unload"
+for i in 1 2 3; do
+	klog_mark
+	check_rc "insmod #$i" 0 insmod "$L4LB_KO"
+	check_rc "ipvsctl -Ln after insmod #$i" 0 "$IPVSCTL" -Ln
+	check_rc "rmmod #$i" 0 rmmod l4lb
+	klog_check "kernel log clean after load/unload #$i"
+done
+
+section "module not loaded"
+rc=0
+out=$("$IPVSCTL" -Ln 2>&1) || rc=$?
+check_eq "ipvsctl -Ln without module: exit 1" 1 "$rc"
+check_eq "ipvsctl -Ln without module: one line" 1 "$(wc -l <<< "$out")"
+check_match "ipvsctl -Ln without module: says not loaded" \
+	'module is not loaded' "$out"
+rc=0
+out=$("$IPVSCTL" -A -t 10.1.1.1:80 2>&1) || rc=$?
+check_eq "ipvsctl -A without module: exit 1" 1 "$rc"
+check_match "ipvsctl -A without module: says not loaded" \
+	'module is not loaded' "$out"
+rc=0
+out=$("$IPVSCTL" -v 2>&1) || rc=$?
+check_eq "ipvsctl -v without module: exit 1" 1 "$rc"
+check_match "ipvsctl -v without module: still shows its own version" \
+	'^ipvsctl v[0-9.]+' "$out"
+
+section "empty table"
+klog_mark
+load_module
+out=$("$IPVSCTL" -Ln)
+check_empty_listing "ipvsctl -Ln on the empty table: header" "$out"
+check_eq "ipvsctl -L (no -n) same as -Ln" "$out" "$("$IPVSCTL" -L)"
+out=$("$IPVSCTL" -Ln --stats)
+check_eq "ipvsctl -Ln --stats on the empty table: 3 lines" 3 "$(wc -l <<< "$out")"
+check_eq "ipvsctl -Ln --json on the empty table" '[]' "$("$IPVSCTL" -Ln --json)"
+out=$("$IPVSCTL" -Lnc)
+check_text "ipvsctl -Lnc on the empty table" \
+"l4lb connection entries
+pro expire state       source             virtual            destination" "$out"
+
+section "versions"
+out=$("$IPVSCTL" -v)
+check_match "ipvsctl -v shows both versions" \
+	'^ipvsctl v[0-9]+\.[0-9]+\.[0-9]+ \(l4lb module v[0-9]+\.[0-9]+\.[0-9]+\)$' "$out"
+modver=$(modinfo -F version "$L4LB_KO" 2>/dev/null || true)
+if [ -n "$modver" ]; then
+	check_match "ipvsctl -v module version is the module's ($modver)" \
+		"\\(l4lb module v${modver//./\\.}\\)\$" "$out"
+fi
+if [ -f "$L4LB_ROOT/VERSION" ]; then
+	ver=$(cat "$L4LB_ROOT/VERSION")
+	check_match "ipvsctl -v CLI version is VERSION ($ver)" \
+		"^ipvsctl v${ver//./\\.} " "$out"
+fi
+check_match "listing header shows the module version" \
+	"^l4lb version ${modver:-[0-9.]+} " "$("$IPVSCTL" -Ln | head -n 1)"
+
+section "per-netns configuration"
+ns_add x
+check_rc "add a TCP service in the initial netns" 0 \
+	"$IPVSCTL" -A -t 10.1.1.1:80 -s rr
+check_rc "add a server in the initial netns" 0 \
+	"$IPVSCTL" -a -t 10.1.1.1:80 -r 192.168.1.2:8080 -m -w 3
+check_empty_listing "new netns lists nothing" "$(vs x -Ln)"
+check_rc "add a UDP service in the new netns" 0 vs x -A -u 10.2.2.2:53 -s wrr
+check_rc "add a server in the new netns" 0 vs x -a -u 10.2.2.2:53 -r 192.168.9.9 -m
+init_list=$("$IPVSCTL" -Ln | tail -n +2)
+check_text "initial netns lists only its own service" \
+"$HDR2
+$HDR3
+TCP  10.1.1.1:80 rr
+  -> 192.168.1.2:8080             Masq    3      0          0" "$init_list"
+check_text "new netns lists only its own service" \
+"$HDR2
+$HDR3
+UDP  10.2.2.2:53 wrr
+  -> 192.168.9.9:53               Masq    1      0          0" "$(vs x -Ln | tail -n +2)"
+rc=0
+out=$(vs x -D -t 10.1.1.1:80 2>&1) || rc=$?
+check_eq "new netns cannot delete the initial netns' service: exit 1" 1 "$rc"
+check_eq "initial netns' service still there" "$init_list" \
+	"$("$IPVSCTL" -Ln | tail -n +2)"
+
+old_to=$("$IPVSCTL" -L --timeout)
+check_rc "set timeouts in the new netns" 0 vs x --set 100 20 30
+check_eq "timeouts read back in the new netns" \
+	"Timeout (tcp tcpfin udp): 100 20 30" "$(vs x -L --timeout)"
+check_eq "timeouts of the initial netns unchanged" "$old_to" \
+	"$("$IPVSCTL" -L --timeout)"
+
+klog_mark
+ip netns del "$(ns x)"
+_NAMESPACES=()
+check_eq "initial netns' service survives deleting the other netns" \
+	"$init_list" "$("$IPVSCTL" -Ln | tail -n +2)"
+klog_check "kernel log clean after deleting a netns with services"
+
+section "permissions"
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+for cmd in "-A -t 10.3.3.3:80" "-D -t 10.1.1.1:80" \
+	   "-a -t 10.1.1.1:80 -r 192.168.1.3 -m" "-C" "-Z" "--set 1 2 3"; do
+	rc=0
+	# shellcheck disable=SC2086
+	out=$(nobody "$IPVSCTL" $cmd 2>&1) || rc=$?
+	if [ "$rc" = 1 ] && [[ ${out,,} == *permission* ]]; then
+		ok "non-root ipvsctl $cmd: permission error"
+	else
+		not_ok "non-root ipvsctl $cmd: permission error" \
+			"expected exit 1 and a message about permission, saw exit $rc: $out"
+	fi
+done
+rc=0
+out=$(nobody "$IPVSCTL" -Ln 2>&1) || rc=$?
+check_eq "non-root ipvsctl -Ln: exit 0" 0 "$rc"
+check_eq "non-root ipvsctl -Ln: lists the service" "$init_list" \
+	"$(tail -n +2 <<< "$out")"
+check_rc "non-root ipvsctl -Lnc works" 0 nobody "$IPVSCTL" -Lnc
+check_rc "non-root ipvsctl -L --timeout works" 0 nobody "$IPVSCTL" -L --timeout
+check_eq "root's service untouched by non-root attempts" "$init_list" \
+	"$("$IPVSCTL" -Ln | tail -n +2)"
+
+section "errors"
+rc=0
+out=$("$IPVSCTL" -A -t 10.1.1.1:80 2>&1) || rc=$?
+check_eq "adding an existing service: exit 1" 1 "$rc"
+check_match "adding an existing service: says so" '[Ee]xist' "$out"
+rc=0
+out=$("$IPVSCTL" -a -t 10.9.9.9:80 -r 192.168.1.4:8080 -m 2>&1) || rc=$?
+check_eq "adding a server to a missing service: exit 1" 1 "$rc"
+check_match "adding a server to a missing service: kernel's message" \
+	'^ipvsctl: .*[Ss]ervice' "$out"
+rc=0
+out=$("$IPVSCTL" -a -t 10.1.1.1:80 -r 192.168.1.4:8080 -g 2>&1) || rc=$?
+check_eq "direct routing (-g) with a port mapping: usage error, exit 2" 2 "$rc"
+rc=0
+out=$("$IPVSCTL" -d -t 10.9.9.9:80 -r 192.168.1.2:8080 2>&1) || rc=$?
+check_eq "deleting a server of a missing service: exit 1" 1 "$rc"
+check_rc "usage error: exit 2" 2 "$IPVSCTL" -A
+check_eq "failed commands left the table alone" "$init_list" \
+	"$("$IPVSCTL" -Ln | tail -n +2)"
+
+section "clear and unload"
+check_rc "ipvsctl -C" 0 "$IPVSCTL" -C
+check_empty_listing "ipvsctl -Ln after -C" "$("$IPVSCTL" -Ln)"
+"$IPVSCTL" -A -t 10.1.1.1:80 -s rr
+"$IPVSCTL" -a -t 10.1.1.1:80 -r 192.168.1.2:8080 -m
+check_rc "rmmod with a service configured" 0 rmmod l4lb
+klog_check "kernel log clean at the end"
+
+finish

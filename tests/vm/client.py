@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/client.py - a client agent for the VM suites. It runs in a client
+# namespace, reads one command per line on stdin and answers each with one
+# line on stdout, so that a suite pays python3's start-up once (it is slow
+# under TCG) and can keep connections open across commands.
+#
+# Commands (HOST PORT is the service to talk to):
+#   ping                      -> pong
+#   tcp N HOST PORT           N short connections in turn, each sending
+#                             "hi", reading the answer's first word (the
+#                             server's name) and closing (both ways) ->
+#                             "ok W1 W2 ..." where a failure is
+#                             ERR:<errno name>
+#   tcpfrom LPORT HOST PORT   one such connection from local port LPORT
+#                             -> "ok NAME" or "ok ERR:<errno name>"
+#   http N HOST PORT          N HTTP/1.0 GETs of / -> "ok BODY1 BODY2 ..."
+#   udp N HOST PORT           N datagrams, each from a fresh socket (so a
+#                             fresh source port) -> "ok NAME@SRCIP:SRCPORT ..."
+#   udpconn HOST PORT         a connected UDP socket sends one datagram and
+#                             waits 3 s -> "ok ANSWER" or "err ECONNREFUSED"...
+#   connect HOST PORT         one TCP connect -> "ok SECS" or "err ERRNO SECS"
+#   open ID HOST PORT         open a connection kept as ID and ask who
+#                             answers -> "ok NAME LOCALPORT"
+#   send ID TEXT              send a line on ID -> "ok ANSWER-LINE"
+#   peer ID                   -> "ok IP:PORT" (getpeername)
+#   close ID                  -> ok
+#   bg_start HOST PORT        keep making short connections (as tcp) in a
+#                             thread
+#   bg_count                  -> "ok N": connections made so far
+#   bg_stop                   -> "ok total=N runs=R*n,... NAME=n ..." where
+#                             runs is the run-length sequence of ok/ERR:x
+import errno
+import socket
+import sys
+import threading
+import time
+
+TIMEOUT = 5.0
+held = {}
+bg = {}
+
+
+def errname(e):
+    if isinstance(e, (socket.timeout, TimeoutError)):
+        return 'ETIMEDOUT'
+    if getattr(e, 'errno', None):
+        return errno.errorcode.get(e.errno, str(e.errno))
+    return type(e).__name__
+
+
+def readline(sock):
+    buf = b''
+    while not buf.endswith(b'\n'):
+        chunk = sock.recv(1)
+        if not chunk:
+            break
+        buf += chunk
+    return buf.decode(errors='replace').rstrip('\r\n')
+
+
+def one_tcp(host, port):
+    # Close from our side and wait for the server's FIN too, so that the
+    # director has seen the whole connection close before the next one is
+    # scheduled (lc/wlc count it as inactive from then on).
+    try:
+        with socket.create_connection((host, port), timeout=TIMEOUT) as s:
+            s.sendall(b'hi\n')
+            line = readline(s)
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(4096):
+                pass
+            return line.split()[0] if line else 'ERR:EOF'
+    except OSError as e:
+        return 'ERR:' + errname(e)
+
+
+def tcp_from(lport, host, port):
+    """One short connection (as one_tcp) from local port @lport."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(('0.0.0.0', lport))
+            s.settimeout(TIMEOUT)
+            s.connect((host, port))
+            s.sendall(b'hi\n')
+            line = readline(s)
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(4096):
+                pass
+            return line.split()[0] if line else 'ERR:EOF'
+    except OSError as e:
+        return 'ERR:' + errname(e)
+
+
+def one_http(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=TIMEOUT) as s:
+            s.sendall(b'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' % host.encode())
+            data = b''
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        head, _, body = data.partition(b'\r\n\r\n')
+        if not head.startswith(b'HTTP/1.') or b' 200 ' not in head.split(b'\r\n')[0]:
+            return 'ERR:HTTP'
+        return body.decode(errors='replace').strip() or 'ERR:EMPTY'
+    except OSError as e:
+        return 'ERR:' + errname(e)
+
+
+def one_udp(host, port):
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(3.0)
+            s.sendto(b'hi\n', (host, port))
+            data, peer = s.recvfrom(2048)
+            return '%s@%s:%d' % (data.split()[0].decode(), peer[0], peer[1])
+    except OSError as e:
+        return 'ERR:' + errname(e)
+
+
+def bg_loop(host, port, stop, results):
+    while not stop.is_set():
+        results.append(one_tcp(host, port))
+        time.sleep(0.01)
+
+
+def run(cmd, args):
+    if cmd == 'ping':
+        return 'pong'
+    if cmd in ('tcp', 'http', 'udp'):
+        n, host, port = int(args[0]), args[1], int(args[2])
+        fn = {'tcp': one_tcp, 'http': one_http, 'udp': one_udp}[cmd]
+        return 'ok ' + ' '.join(fn(host, port) for _ in range(n))
+    if cmd == 'tcpfrom':
+        return 'ok ' + tcp_from(int(args[0]), args[1], int(args[2]))
+    if cmd == 'udpconn':
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(3.0)
+            try:
+                s.connect((args[0], int(args[1])))
+                s.send(b'hi\n')
+                return 'ok ' + s.recv(2048).decode(errors='replace').strip()
+            except OSError as e:
+                return 'err ' + errname(e)
+    if cmd == 'connect':
+        t = time.monotonic()
+        try:
+            socket.create_connection((args[0], int(args[1])),
+                                     timeout=TIMEOUT).close()
+            return 'ok %.3f' % (time.monotonic() - t)
+        except OSError as e:
+            return 'err %s %.3f' % (errname(e), time.monotonic() - t)
+    if cmd == 'open':
+        cid, host, port = args[0], args[1], int(args[2])
+        try:
+            s = socket.create_connection((host, port), timeout=TIMEOUT)
+        except OSError as e:
+            return 'err ' + errname(e)
+        held[cid] = s
+        try:
+            s.sendall(b'who\n')
+            line = readline(s)
+        except OSError as e:
+            return 'err ' + errname(e)
+        if not line:
+            return 'err EOF'
+        return 'ok %s %d' % (line.split()[0], s.getsockname()[1])
+    if cmd == 'send':
+        s = held[args[0]]
+        try:
+            s.sendall(' '.join(args[1:]).encode() + b'\n')
+            line = readline(s)
+        except OSError as e:
+            return 'err ' + errname(e)
+        return 'ok ' + line if line else 'err EOF'
+    if cmd == 'peer':
+        try:
+            return 'ok %s:%d' % held[args[0]].getpeername()
+        except OSError as e:
+            return 'err ' + errname(e)
+    if cmd == 'close':
+        held.pop(args[0]).close()
+        return 'ok'
+    if cmd == 'bg_start':
+        stop, results = threading.Event(), []
+        t = threading.Thread(target=bg_loop,
+                             args=(args[0], int(args[1]), stop, results))
+        bg.update(stop=stop, results=results, thread=t)
+        t.start()
+        return 'ok'
+    if cmd == 'bg_count':
+        return 'ok %d' % len(bg['results'])
+    if cmd == 'bg_stop':
+        bg['stop'].set()
+        bg['thread'].join()
+        res = bg['results']
+        runs = []
+        for r in res:
+            kind = r if r.startswith('ERR:') else 'ok'
+            if runs and runs[-1][0] == kind:
+                runs[-1][1] += 1
+            else:
+                runs.append([kind, 1])
+        names = {}
+        for r in res:
+            if not r.startswith('ERR:'):
+                names[r] = names.get(r, 0) + 1
+        return 'ok total=%d runs=%s %s' % (
+            len(res), ','.join('%s*%d' % (k, c) for k, c in runs),
+            ' '.join('%s=%d' % kv for kv in sorted(names.items())))
+    return 'err unknown command ' + cmd
+
+
+def main():
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        try:
+            answer = run(words[0], words[1:])
+        except Exception as e:  # report, keep serving
+            answer = 'err exception %s: %s' % (type(e).__name__, e)
+        sys.stdout.write(answer.replace('\n', ' ') + '\n')
+        sys.stdout.flush()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,391 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/lib.sh - helpers shared by the VM test suites, in the style of
+# WireGuard's tools/testing/selftests/wireguard/netns.sh. A suite sources it
+# first thing, builds its topology with the helpers below, asserts with ok /
+# not_ok / check_*, and ends with `finish`, whose last line is always
+#
+#	N passed, M failed
+#
+# (tests/run parses that line). Suites run as root inside the VM
+# (scripts/vm-run), with the host's tree visible read-only.
+#
+# Everything a suite creates is named per run: network namespaces are
+# "l4lb-<pid>-<name>" (use $NS_PREFIX or `ns NAME`), scratch files live in
+# $TEST_TMP. Background processes are remembered by PID. An EXIT trap kills
+# them, deletes the namespaces and unloads the module, so a crashed suite
+# leaves nothing behind; an ERR trap (the suites run under `set -e`) reports
+# the command that failed as a "not ok" line before that happens.
+
+set -eE
+
+L4LB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+L4LB_KO=${L4LB_KO:-$L4LB_ROOT/l4lb.ko}
+IPVSCTL=${IPVSCTL:-$L4LB_ROOT/tools/ipvsctl/ipvsctl}
+TEST_DIR=$L4LB_ROOT/tests/vm
+SUITE=$(basename "$0" .sh)
+NS_PREFIX="l4lb-$$-"
+TEST_TMP=$(mktemp -d "/tmp/l4lb-$SUITE-$$.XXXXXX")
+
+# Kernel log lines that mean trouble (the same list scripts/vm-run uses).
+BAD_KLOG='\bBUG\b|WARNING:|Oops|general protection fault|Call Trace|Objects remaining'
+BAD_KLOG+='|Redzone|Poison overwritten|Object padding|Freepointer corrupt'
+BAD_KLOG+='|INFO: |refcount_t:|list_(add|del) corruption|detected stalls|self-detected stall|soft lockup'
+BAD_KLOG+='|hard LOCKUP|blocked for more than|UBSAN|double free|use-after-free'
+BAD_KLOG+='|Unable to handle|unreferenced object|stack-protector|Kernel panic'
+
+_PASSED=0
+_FAILED=0
+_FINISHED=
+_NAMESPACES=()
+_PIDS=()
+declare -A AGENT_IN AGENT_OUT AGENT_PID
+
+# ---------------------------------------------------------------- results
+
+say() { printf '%s\n' "$*"; }
+
+# A section header, for readable logs.
+section() { say "# --- $* --- (${SECONDS}s)"; }
+
+ok() {
+	_PASSED=$((_PASSED + 1))
+	say "ok $*"
+}
+
+# not_ok NAME REASON
+not_ok() {
+	local name=$1
+	shift
+	_FAILED=$((_FAILED + 1))
+	say "not ok $name: $*"
+}
+
+# Show a (possibly multi-line) value after a failure, indented.
+show() {
+	local label=$1
+	shift
+	say "#   $label:"
+	printf '%s\n' "$@" | sed 's/^/#     | /'
+}
+
+# check NAME CMD... : passes when CMD succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		ok "$name"
+	else
+		not_ok "$name" "command failed: $*"
+	fi
+}
+
+# check_eq NAME EXPECTED SEEN
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected '$2', saw '$3'"
+	fi
+}
+
+# check_match NAME EXTENDED-REGEX SEEN
+check_match() {
+	if [[ $3 =~ $2 ]]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected a match for /$2/, saw '$3'"
+	fi
+}
+
+# check_no_match NAME EXTENDED-REGEX SEEN
+check_no_match() {
+	if [[ $3 =~ $2 ]]; then
+		not_ok "$1" "expected no match for /$2/, saw '$3'"
+	else
+		ok "$1"
+	fi
+}
+
+# check_text NAME EXPECTED SEEN : multi-line exact comparison, with a diff.
+check_text() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "text differs (- expected, + seen)"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") |
+			tail -n +3 | sed 's/^/#     /' || true
+	fi
+}
+
+# check_rc NAME EXPECTED-STATUS CMD... : CMD's exit status, output shown on
+# failure.
+check_rc() {
+	local name=$1 want=$2 out rc=0
+	shift 2
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "expected exit status $want, saw $rc from: $*"
+		show output "$out"
+	fi
+}
+
+# Write a marker to the kernel log; klog_check reports what came after.
+_KLOG_MARK=
+klog_mark() {
+	_KLOG_MARK="l4lb-test: $SUITE mark $$-$RANDOM$RANDOM"
+	echo "$_KLOG_MARK" > /dev/kmsg
+}
+
+# The kernel log lines since the last klog_mark (all of it without one).
+klog_since_mark() {
+	dmesg | awk -v m="$_KLOG_MARK" '
+		m != "" && index($0, m) { n = 0; delete l; next }
+		{ l[++n] = $0 }
+		END { for (i = 1; i <= n; i++) print l[i] }'
+}
+
+# klog_check NAME : passes when the kernel log since the mark is clean.
+klog_check() {
+	local bad
+	bad=$(klog_since_mark | grep -E -- "$BAD_KLOG" || true)
+	if [ -z "$bad" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "the kernel log shows problems"
+		show "kernel log" "$(klog_since_mark | tail -n 60)"
+	fi
+}
+
+# Print the summary; the exit status is non-zero when anything failed.
+# Cleans up first so that nothing is printed after the summary line.
+finish() {
+	cleanup
+	_FINISHED=1
+	say "$_PASSED passed, $_FAILED failed"
+	[ "$_FAILED" = 0 ]
+}
+
+# --------------------------------------------------------------- cleanup
+
+cleanup() {
+	local pid ns name fdi fdo
+	set +e
+	trap - ERR
+	for name in "${!AGENT_PID[@]}"; do
+		fdi=${AGENT_IN[$name]}
+		fdo=${AGENT_OUT[$name]}
+		exec {fdi}>&- {fdo}<&-
+	done
+	for pid in "${_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for ns in "${_NAMESPACES[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill "$pid" 2>/dev/null
+		done
+	done
+	for pid in "${_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "${_NAMESPACES[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	_PIDS=()
+	_NAMESPACES=()
+	AGENT_PID=()
+	rm -rf "$TEST_TMP"
+	if [ -n "${UNLOAD_ON_EXIT:-}" ] && grep -q '^l4lb ' /proc/modules; then
+		rmmod l4lb 2>/dev/null
+	fi
+	set -e
+}
+
+_on_err() {
+	local rc=$1 line=$2 cmd=$3
+	# Only the suite's own shell reports (not command substitutions).
+	[ "$BASHPID" = "$$" ] || return 0
+	not_ok "$SUITE line $line" "command failed with status $rc: $cmd"
+}
+
+_on_exit() {
+	local rc=$?
+	[ -z "$_FINISHED" ] || return 0
+	if [ "$rc" != 0 ] && [ "$_FAILED" = 0 ]; then
+		not_ok "$SUITE" "exited early with status $rc"
+	fi
+	if [ "$_FAILED" = 0 ] && [ "$rc" = 0 ]; then
+		not_ok "$SUITE" "ended without calling finish"
+	fi
+	finish || exit 1
+}
+
+trap '_on_err $? $LINENO "$BASH_COMMAND"' ERR
+trap _on_exit EXIT
+
+# ------------------------------------------------------------- processes
+
+# bg CMD... : run CMD in the background and remember its PID for cleanup.
+# The PID is left in $BG_PID.
+bg() {
+	"$@" &
+	BG_PID=$!
+	_PIDS+=("$BG_PID")
+}
+
+# wait_for [-t SECONDS] CMD... : poll CMD (quietly) until it succeeds, for at
+# most SECONDS (default 20). Fails when it never does.
+wait_for() {
+	local timeout=20 start=$SECONDS
+	if [ "$1" = -t ]; then
+		timeout=$2
+		shift 2
+	fi
+	until "$@" > /dev/null 2>&1; do
+		if [ $((SECONDS - start)) -ge "$timeout" ]; then
+			say "# wait_for: gave up after ${timeout}s: $*"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# ------------------------------------------------------------ namespaces
+
+# ns NAME : the full name of this run's namespace NAME.
+ns() { printf '%s%s' "$NS_PREFIX" "$1"; }
+
+# n NAME CMD... : run CMD in this run's namespace NAME.
+n() {
+	local name=$1
+	shift
+	ip netns exec "$NS_PREFIX$name" "$@"
+}
+
+# ns_add NAME... : create namespaces, with lo up.
+ns_add() {
+	local name
+	for name in "$@"; do
+		ip netns add "$NS_PREFIX$name"
+		_NAMESPACES+=("$NS_PREFIX$name")
+		ip -n "$NS_PREFIX$name" link set lo up
+	done
+}
+
+# veth NS1 IF1 NS2 IF2 : a veth pair between two of this run's namespaces.
+veth() {
+	ip link add "$2" netns "$NS_PREFIX$1" type veth peer name "$4" \
+		netns "$NS_PREFIX$3"
+}
+
+# ifup NS IF ADDR/LEN : address an interface and bring it up.
+ifup() {
+	ip -n "$NS_PREFIX$1" addr add "$3" dev "$2"
+	ip -n "$NS_PREFIX$1" link set "$2" up
+}
+
+# nip NS ARGS... : `ip` in namespace NS (e.g. nip c route add default via X).
+nip() {
+	local name=$1
+	shift
+	ip -n "$NS_PREFIX$name" "$@"
+}
+
+# --------------------------------------------------------------- l4lb
+
+load_module() {
+	insmod "$L4LB_KO"
+}
+
+unload_module() {
+	rmmod l4lb
+}
+
+# ipvsctl in namespace NS: vs NS ARGS...
+vs() {
+	local name=$1
+	shift
+	ip netns exec "$NS_PREFIX$name" "$IPVSCTL" "$@"
+}
+
+# ----------------------------------------------------------- endpoints
+
+# Listening: is_listening NS tcp|udp PORT
+is_listening() {
+	local opt=-Hltn
+	[ "$2" = tcp ] || opt=-Hlun
+	n "$1" ss "$opt" "sport = :$3" | grep -q .
+}
+
+# start_httpd NS NAME [PORT] : busybox httpd serving "NAME\n" at / on PORT
+# (default 8080). Waits until it listens.
+start_httpd() {
+	local name=$1 text=$2 port=${3:-8080} dir=$TEST_TMP/www-$1-${3:-8080}
+	mkdir -p "$dir"
+	printf '%s\n' "$text" > "$dir/index.html"
+	bg n "$name" busybox httpd -f -p "$port" -h "$dir"
+}
+
+# start_server NS NAME [ARGS] : tests/vm/server.py answering with NAME
+# (--tcp PORT: a line echo prefixed with NAME; --udp PORT: a datagram
+# answer with NAME). Does not wait: use wait_for is_listening.
+start_server() {
+	local name=$1
+	shift
+	n "$name" python3 -u "$TEST_DIR/server.py" "$@" \
+		> "$TEST_TMP/server-$name.log" 2>&1 &
+	_PIDS+=("$!")
+}
+
+# agent_start ID NS : start tests/vm/client.py in NS, driven by `agent ID`.
+agent_start() {
+	local id=$1 name=$2
+	mkfifo "$TEST_TMP/agent-$id.in" "$TEST_TMP/agent-$id.out"
+	# The child opens the FIFOs (a redirection on `bg` would make this
+	# shell block opening them).
+	n "$name" python3 -u "$TEST_DIR/client.py" \
+		< "$TEST_TMP/agent-$id.in" > "$TEST_TMP/agent-$id.out" \
+		2> "$TEST_TMP/agent-$id.err" &
+	_PIDS+=("$!")
+	AGENT_PID[$id]=$!
+	local fdi fdo
+	exec {fdi}> "$TEST_TMP/agent-$id.in"
+	exec {fdo}< "$TEST_TMP/agent-$id.out"
+	AGENT_IN[$id]=$fdi
+	AGENT_OUT[$id]=$fdo
+}
+
+# agent ID CMD... : send one command to a client agent, print its answer
+# (one line). A dead or stuck agent answers "err agent: ...".
+agent() {
+	local id=$1 line
+	shift
+	if ! printf '%s\n' "$*" 1>&"${AGENT_IN[$id]}" 2>/dev/null; then
+		echo "err agent: $id is gone"
+		return 0
+	fi
+	if IFS= read -r -t 120 line <&"${AGENT_OUT[$id]}"; then
+		printf '%s\n' "$line"
+	else
+		echo "err agent: no answer from $id ($(tail -n 3 "$TEST_TMP/agent-$id.err" 2>/dev/null | tr '\n' ' '))"
+	fi
+}
+
+# count WORD WORDS... : how many times WORD occurs among WORDS.
+count() {
+	local want=$1 w c=0
+	shift
+	for w in "$@"; do
+		[ "$w" != "$want" ] || c=$((c + 1))
+	done
+	echo "$c"
+}
+
+# tally WORDS... : "word=count ..." sorted by word, for messages and checks.
+tally() {
+	printf '%s\n' "$@" | grep -v '^$' | sort | uniq -c |
+		awk '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $1 } END { print "" }'
+}
