@@ -225,11 +225,21 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 	return cp;
 }
 
+/* A flow that has ended, though its entry still waits out a timeout. */
+static bool l4lb_conn_closed(const struct l4lb_conn *cp)
+{
+	u8 state = READ_ONCE(cp->state);
+
+	return l4lb_conn_expired(cp) || state == L4LB_TCP_TIME_WAIT ||
+	       state == L4LB_TCP_CLOSE;
+}
+
 /*
  * Create a flow for @orig bound to @dest in TCP state @state, consuming
  * the caller's references on @dest and @tmpl (which may be NULL). Returns
  * the connection that owns the flow: a racing CPU may have created it
- * first, in which case that one is returned.
+ * first, in which case that one is returned. Errors: -ENOMEM, or -EEXIST
+ * when a live flow already holds the server-side tuple.
  */
 struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 				const struct l4lb_tuple *orig,
@@ -247,7 +257,7 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 		if (tmpl)
 			l4lb_conn_put(tmpl);
 		l4lb_dest_put(dest);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	cp->tmpl = tmpl;
 	cp->state = state;
@@ -265,16 +275,27 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 		refcount_set(&cp->refcnt, 1);
 		l4lb_conn_put(cp);
 		if (IS_ERR(old))
-			return NULL;
+			return ERR_CAST(old);
 		return l4lb_node_conn(old);
 	}
 	l4lb_node_key(&cp->node[1], &reply);
 	old = rhashtable_lookup_get_insert_key(&ln->conn_table, &reply,
 					       &cp->node[1], l4lb_conn_params);
+	/*
+	 * Another flow maps to the same server tuple: the same client port
+	 * reached the same server through another service. A closed one
+	 * gives way, as the client's own stack already moved on; a live one
+	 * keeps its place and the new flow is refused.
+	 */
+	if (old && !IS_ERR(old) && l4lb_conn_closed(l4lb_node_conn(old))) {
+		l4lb_conn_expire(ln, l4lb_node_conn(old));
+		old = rhashtable_lookup_get_insert_key(&ln->conn_table, &reply,
+						       &cp->node[1],
+						       l4lb_conn_params);
+	}
 	if (old) {
-		/* Another flow maps to the same server tuple: refuse this one. */
 		l4lb_conn_expire(ln, cp);
-		return NULL;
+		return ERR_PTR(IS_ERR(old) ? PTR_ERR(old) : -EEXIST);
 	}
 	l4lb_dest_load_changed(dest);
 	l4lb_stats_conn(dest);

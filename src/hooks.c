@@ -132,10 +132,9 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 		return ERR_PTR(-EHOSTUNREACH);
 	}
 	cp = l4lb_conn_new(ln, t, dest, tmpl, state);
-	if (!cp) {
-		l4lb_drop(ln, L4LB_DROP_NOMEM);
-		return ERR_PTR(-ENOMEM);
-	}
+	if (IS_ERR(cp))
+		l4lb_drop(ln, PTR_ERR(cp) == -EEXIST ? L4LB_DROP_CLASH :
+						       L4LB_DROP_NOMEM);
 	return cp;
 }
 

@@ -59,6 +59,7 @@ enum l4lb_attr {
 	L4LB_A_DROP_NO_DEST,	/* a new flow with no available server */
 	L4LB_A_DROP_NOMEM,	/* no memory for a new connection */
 	L4LB_A_DROP_NO_ROUTE,	/* DR/TUN server unreachable */
+	L4LB_A_DROP_CLASH,	/* a live flow holds the same server tuple */
 	__L4LB_A_MAX
 };
 #define L4LB_A_MAX (__L4LB_A_MAX - 1)
