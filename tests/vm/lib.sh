@@ -237,9 +237,10 @@ bg() {
 }
 
 # wait_for [-t SECONDS] CMD... : poll CMD (quietly) until it succeeds, for at
-# most SECONDS (default 20). Fails when it never does.
+# most SECONDS (default 60: python3 starting in five namespaces at once can
+# take 20 s and more under TCG on a busy host). Fails when it never does.
 wait_for() {
-	local timeout=20 start=$SECONDS
+	local timeout=60 start=$SECONDS
 	if [ "$1" = -t ]; then
 		timeout=$2
 		shift 2
