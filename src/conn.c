@@ -2,13 +2,14 @@
 /*
  * Connection table: one entry per client flow, reachable from both
  * directions. Each connection carries two hash nodes (client->VIP and
- * server->client) in one resizable rhashtable per netns, keyed with siphash
+ * server->client) in one resizable rhashtable per netns, keyed with hsiphash
  * under a boot-time random key so that clients cannot aim collisions. The
  * keys are derived from the connection on demand, not stored.
  *
  * Lookups are RCU only. Expiry needs no per-connection timer: a lookup that
  * finds an expired entry retires it at once, and a per-netns worker sweeps
- * the table once a second for the idle rest.
+ * the table for the idle rest, once something may have expired and in
+ * bounded steps (l4lb_conn_gc()).
  */
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -16,16 +17,39 @@
 
 #include "l4lb.h"
 
-static struct kmem_cache *l4lb_conn_cache __read_mostly;
-static siphash_key_t l4lb_conn_key __read_mostly;
+/*
+ * The sweeper visits at least this many hash nodes (two per flow) a tick,
+ * so tables up to 128k flows are swept whole every second; a larger one
+ * is spread over at most L4LB_GC_TICKS ticks. And it only starts a sweep
+ * once something may have expired, or after L4LB_GC_IDLE anyway.
+ */
+#define L4LB_GC_NODES	(256 * 1024)
+#define L4LB_GC_TICKS	8
+#define L4LB_GC_IDLE	(60 * HZ)
 
+static struct kmem_cache *l4lb_conn_cache __read_mostly;
+static hsiphash_key_t l4lb_conn_key __read_mostly;
+
+/*
+ * hsiphash, the kernel's keyed hash for hash tables: cheap enough per
+ * packet, and with a secret key clients cannot aim collisions. An IPv4
+ * tuple fits in four words.
+ */
 static u32 l4lb_tuple_hashfn(const void *data, u32 len, u32 seed)
 {
-	siphash_key_t key = l4lb_conn_key;
+	const struct l4lb_tuple *t = data;
+	hsiphash_key_t key = l4lb_conn_key;
 
 	/* rhashtable reseeds on rehash; fold its seed into the key. */
 	key.key[0] ^= seed;
-	return (u32)siphash(data, sizeof(struct l4lb_tuple), &key);
+	if (t->af == AF_INET)
+		return hsiphash_4u32((__force u32)t->src.ip,
+				     (__force u32)t->dst.ip,
+				     (__force u32)t->sport << 16 |
+				     (__force u32)t->dport,
+				     t->af << 16 | t->protocol << 8 | t->dir,
+				     &key);
+	return hsiphash(data, sizeof(*t), &key);
 }
 
 /*
@@ -76,13 +100,25 @@ static u32 l4lb_node_hashfn(const void *node, u32 len, u32 seed)
 	return l4lb_tuple_hashfn(&t, len, seed);
 }
 
+/* Field by field what l4lb_node_key() derives, without building it. */
 static int l4lb_node_cmpfn(struct rhashtable_compare_arg *arg,
 			   const void *node)
 {
-	struct l4lb_tuple t;
+	const struct l4lb_conn *cp = l4lb_node_conn(node);
+	const struct l4lb_tuple *t = arg->key;
 
-	l4lb_node_key(node, &t);
-	return memcmp(arg->key, &t, sizeof(t));
+	if (t->protocol != cp->protocol || t->af != cp->af)
+		return 1;
+	if (l4lb_node_is_reply(node))
+		return t->dir != L4LB_DIR_REPLY || t->dport != cp->cport ||
+		       t->sport != cp->dest->port ||
+		       !nf_inet_addr_cmp(&t->dst, &cp->caddr) ||
+		       !nf_inet_addr_cmp(&t->src, &cp->dest->addr);
+	return t->dir != (cp->flags & L4LB_CONN_F_TEMPLATE ?
+			  L4LB_DIR_TEMPLATE : L4LB_DIR_ORIG) ||
+	       t->sport != cp->cport || t->dport != cp->vport ||
+	       !nf_inet_addr_cmp(&t->src, &cp->caddr) ||
+	       !nf_inet_addr_cmp(&t->dst, &cp->vaddr);
 }
 
 /* Nodes are the hashed objects (head_offset 0); lookups take a tuple. */
@@ -113,11 +149,20 @@ void l4lb_conn_module_exit(void)
 
 int l4lb_conn_table_init(struct l4lb_net *ln)
 {
-	return rhashtable_init(&ln->conn_table, &l4lb_conn_params);
+	int err;
+
+	err = rhashtable_init(&ln->conn_table, &l4lb_conn_params);
+	if (err)
+		return err;
+	/* The sweeper's place in the table, kept from one tick to the next. */
+	rhashtable_walk_enter(&ln->conn_table, &ln->gc_iter);
+	ln->gc_next = jiffies;
+	return 0;
 }
 
 void l4lb_conn_table_destroy(struct l4lb_net *ln)
 {
+	rhashtable_walk_exit(&ln->gc_iter);
 	rhashtable_destroy(&ln->conn_table);
 }
 
@@ -213,6 +258,7 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 	}
 	cp->flags = L4LB_CONN_F_TEMPLATE;
 	cp->expires = jiffies + dest->svc->persist_timeout;
+	l4lb_gc_due(ln, cp->expires);
 	refcount_set(&cp->refcnt, 2);
 	old = rhashtable_lookup_get_insert_key(&ln->conn_table, key,
 					       &cp->node[0], l4lb_conn_params);
@@ -262,6 +308,7 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 	cp->tmpl = tmpl;
 	cp->state = state;
 	cp->expires = jiffies + l4lb_conn_timeout(ln, cp, state);
+	l4lb_gc_due(ln, cp->expires);
 	/* Count before publishing, so a racing state change never underflows. */
 	atomic_inc(count);
 	atomic_inc(&ln->nr_conns);
@@ -328,40 +375,11 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 		else
 			atomic_dec(&dest->inactive);
 		l4lb_dest_load_changed(dest);
+		/* Its template may be free to go now. */
+		if (cp->tmpl)
+			l4lb_gc_due(ln, jiffies);
 	}
 	l4lb_conn_put(cp);
-}
-
-/* Walk every connection, retiring those @all or expired. */
-static void l4lb_conn_sweep(struct l4lb_net *ln, bool all)
-{
-	struct rhashtable_iter iter;
-	unsigned int n = 0;
-	void *node;
-
-	rhashtable_walk_enter(&ln->conn_table, &iter);
-	rhashtable_walk_start(&iter);
-	while ((node = rhashtable_walk_next(&iter))) {
-		struct l4lb_conn *cp;
-
-		if (IS_ERR(node)) {
-			if (PTR_ERR(node) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (l4lb_node_is_reply(node))
-			continue;
-		cp = node;
-		if (all || l4lb_conn_expired(cp))
-			l4lb_conn_expire(ln, cp);
-		if (!(++n % 1024)) {
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
 }
 
 /*
@@ -384,11 +402,98 @@ struct l4lb_conn *l4lb_conn_walk_peek(struct rhashtable_iter *iter)
 	return NULL;
 }
 
+/* Retire every connection. */
+static void l4lb_conn_sweep_all(struct l4lb_net *ln)
+{
+	struct rhashtable_iter iter;
+	unsigned int n = 0;
+	void *node;
+
+	rhashtable_walk_enter(&ln->conn_table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((node = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(node)) {
+			if (PTR_ERR(node) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (!l4lb_node_is_reply(node))
+			l4lb_conn_expire(ln, node);
+		if (!(++n % 1024)) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
 void l4lb_conn_flush(struct l4lb_net *ln)
 {
 	/* A resize may make one walk miss entries: repeat until empty. */
 	while (atomic_read(&ln->conn_table.nelems))
-		l4lb_conn_sweep(ln, true);
+		l4lb_conn_sweep_all(ln);
+}
+
+static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
+			     unsigned long now)
+{
+	unsigned long expires = READ_ONCE(cp->expires);
+
+	if (l4lb_conn_expired(cp))
+		l4lb_conn_expire(ln, cp);
+	else if (time_before(now, expires))
+		l4lb_gc_due(ln, expires);
+	/* Else a template its flows hold: the last of them to go says. */
+}
+
+/*
+ * One tick's share of a sweep: retire what expired and note, for the next
+ * sweep, when the rest will.
+ */
+static void l4lb_conn_gc(struct l4lb_net *ln)
+{
+	unsigned int budget = max_t(unsigned int, L4LB_GC_NODES,
+				    atomic_read(&ln->conn_table.nelems) /
+				    L4LB_GC_TICKS);
+	struct rhashtable_iter *iter = &ln->gc_iter;
+	unsigned long now = jiffies;
+	void *node;
+
+	if (!ln->gc_sweeping) {
+		if (time_before(now, READ_ONCE(ln->gc_next)))
+			return;
+		/* From here on, new and changed flows lower it themselves. */
+		WRITE_ONCE(ln->gc_next, now + L4LB_GC_IDLE);
+		ln->gc_sweeping = true;
+	}
+	rhashtable_walk_start(iter);
+	while ((node = rhashtable_walk_next(iter))) {
+		struct l4lb_conn *cp = node;
+
+		if (IS_ERR(node)) {
+			if (PTR_ERR(node) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (!l4lb_node_is_reply(node))
+			l4lb_conn_gc_one(ln, cp, now);
+		if (!--budget)
+			break;
+		if (!(budget % 1024)) {
+			rhashtable_walk_stop(iter);
+			cond_resched();
+			rhashtable_walk_start(iter);
+		}
+	}
+	rhashtable_walk_stop(iter);
+	if (!node || IS_ERR(node)) {
+		/* Done: the next sweep starts from the top. */
+		rhashtable_walk_exit(iter);
+		rhashtable_walk_enter(&ln->conn_table, iter);
+		ln->gc_sweeping = false;
+	}
 }
 
 void l4lb_conn_gc_work(struct work_struct *work)
@@ -396,7 +501,7 @@ void l4lb_conn_gc_work(struct work_struct *work)
 	struct l4lb_net *ln = container_of(to_delayed_work(work),
 					   struct l4lb_net, gc_work);
 
-	l4lb_conn_sweep(ln, false);
+	l4lb_conn_gc(ln);
 
 	/* The last connection of a netns without services takes the hooks. */
 	mutex_lock(&ln->lock);

@@ -3,13 +3,14 @@
  * Netfilter hooks, registered in a netns only while it has services or
  * connections.
  *
- * Requests are caught at PRE_ROUTING, before the routing decision: the
- * destination is rewritten to the real server there and the kernel then
- * forwards the packet on its normal path, so a NAT director needs
- * net.ipv4.ip_forward=1 (it needs it for the replies anyway). This also
- * covers packets for a VIP the director does not own, with no LOCAL_IN
- * detour. Replies are un-NATed at FORWARD, after routing, because the VIP
- * is a local address that routing would reject as a source.
+ * Requests are caught at PRE_ROUTING, before the routing decision, and
+ * sent on by the balancer itself on a route cached per real server (NAT
+ * rewrites the destination first): they skip the kernel's FORWARD path,
+ * as with IPVS, and meet netfilter again at LOCAL_OUT and POST_ROUTING.
+ * This also covers packets for a VIP the director does not own. Replies
+ * are un-NATed at FORWARD, after routing, because the VIP is a local
+ * address that routing would reject as a source: a NAT director needs
+ * net.ipv4.ip_forward=1 for them.
  *
  * A TCP packet that is not a SYN and matches no connection is left alone
  * (unless net.l4lb.sloppy_tcp): the local stack answers it with a RST,
@@ -264,9 +265,7 @@ static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
 	case L4LB_FWD_TUNNEL:
 		return l4lb_xmit_tun(ln, skb, cp);
 	}
-	if (l4lb_nat_request(skb, cp, p.thoff))
-		return NF_DROP;
-	return NF_ACCEPT;
+	return l4lb_xmit_nat(ln, skb, cp, p.thoff);
 }
 
 static unsigned int l4lb_out(void *priv, struct sk_buff *skb,

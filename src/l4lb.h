@@ -211,6 +211,9 @@ struct l4lb_net {
 	struct rhashtable conn_table;
 	atomic_t nr_conns;		/* flows, templates not included */
 	struct delayed_work gc_work;
+	struct rhashtable_iter gc_iter;	/* a sweep's place, for gc_work */
+	bool gc_sweeping;
+	unsigned long gc_next;		/* no flow expires before, jiffies */
 	struct delayed_work est_work;
 	unsigned long timeouts[L4LB_TO_MAX];	/* jiffies */
 	struct l4lb_sysctl sysctl;
@@ -221,6 +224,13 @@ struct l4lb_net {
 static inline void l4lb_drop(struct l4lb_net *ln, enum l4lb_drop why)
 {
 	this_cpu_inc(ln->drops->cnt[why]);
+}
+
+/* A flow may expire at @expires: the sweeper must not wait past it. */
+static inline void l4lb_gc_due(struct l4lb_net *ln, unsigned long expires)
+{
+	if (time_before(expires, READ_ONCE(ln->gc_next)))
+		WRITE_ONCE(ln->gc_next, expires);
 }
 
 extern unsigned int l4lb_net_id;
@@ -292,7 +302,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 				const union nf_inet_addr *addr, __be16 port,
 				u8 fwd, u32 weight,
 				struct netlink_ext_ack *extack);
-int l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight);
+void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight);
 void l4lb_dest_del(struct l4lb_dest *dest);
 void l4lb_dest_put(struct l4lb_dest *dest);
 void l4lb_dest_load_changed(struct l4lb_dest *dest);
@@ -364,8 +374,6 @@ int l4lb_hooks_enable(struct l4lb_net *ln);
 void l4lb_hooks_disable(struct l4lb_net *ln);
 
 /* xmit.c */
-int l4lb_nat_request(struct sk_buff *skb, struct l4lb_conn *cp,
-		     unsigned int thoff);
 int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,
 		   unsigned int thoff);
 int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
@@ -374,6 +382,8 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
 			  struct netlink_ext_ack *extack);
+unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
+			   struct l4lb_conn *cp, unsigned int thoff);
 unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 			  struct l4lb_conn *cp);
 unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,

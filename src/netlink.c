@@ -429,7 +429,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	weight = tb[L4LB_DEST_A_WEIGHT] ? nla_get_u32(tb[L4LB_DEST_A_WEIGHT]) :
 					  dest->weight;
-	err = l4lb_dest_edit(dest, fwd, weight);
+	l4lb_dest_edit(dest, fwd, weight);
 out:
 	mutex_unlock(&ln->lock);
 	return err;

@@ -59,8 +59,10 @@ struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
 		tp = l4lb_tmpl_new(ln, &key, dest);
 		/* Racing CPUs each place their flow; one template wins. */
 	}
-	if (tp)
+	if (tp) {
 		WRITE_ONCE(tp->expires, jiffies + svc->persist_timeout);
+		l4lb_gc_due(ln, tp->expires);
+	}
 	*tmpl = tp;
 	return dest;
 }

@@ -115,9 +115,15 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 	u8 old, new;
 
 	if (!th) {
+		unsigned long old_exp = READ_ONCE(cp->expires);
+
 		exp = jiffies + l4lb_conn_timeout(ln, cp, L4LB_TCP_NONE);
-		if (READ_ONCE(cp->expires) != exp)
-			WRITE_ONCE(cp->expires, exp);
+		if (old_exp == exp)
+			return;
+		WRITE_ONCE(cp->expires, exp);
+		/* Sooner than before: the timeout was lowered meanwhile. */
+		if (time_before(exp, old_exp))
+			l4lb_gc_due(ln, exp);
 		return;
 	}
 
@@ -142,8 +148,13 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 			moved = true;
 		}
 	}
-	WRITE_ONCE(cp->expires, jiffies + l4lb_conn_timeout(ln, cp, new));
+	exp = jiffies + l4lb_conn_timeout(ln, cp, new);
+	WRITE_ONCE(cp->expires, exp);
 	spin_unlock_bh(&cp->lock);
+
+	/* A new state may have a shorter timeout. */
+	if (new != old)
+		l4lb_gc_due(ln, exp);
 
 	if (moved)
 		l4lb_dest_load_changed(dest);

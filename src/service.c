@@ -281,9 +281,8 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 	if (!dest)
 		return ERR_PTR(-ENOMEM);
 	dest->stats = l4lb_stats_alloc();
-	/* Only DR and TUN route by themselves: NAT needs no route cache. */
-	if (!dest->stats || (fwd != L4LB_FWD_MASQ &&
-			     dst_cache_init(&dest->dst_cache, GFP_KERNEL))) {
+	/* Every method sends by itself on a route cached per server. */
+	if (!dest->stats || dst_cache_init(&dest->dst_cache, GFP_KERNEL)) {
 		l4lb_stats_free(dest->stats);
 		kfree(dest);
 		return ERR_PTR(-ENOMEM);
@@ -311,18 +310,14 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 	return dest;
 }
 
-int l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight)
+void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight)
 {
 	struct l4lb_service *svc = dest->svc;
 
 	lockdep_assert_held(&svc->ln->lock);
-	if (fwd != L4LB_FWD_MASQ && !dest->dst_cache.cache &&
-	    dst_cache_init(&dest->dst_cache, GFP_KERNEL))
-		return -ENOMEM;
 	/* Existing connections keep the method they were bound with. */
 	WRITE_ONCE(dest->fwd, fwd);
 	/* Same dests: rebuilt in place, cannot fail. */
 	l4lb_service_rebuild(svc, svc->sched, dest, weight);
 	svc->ln->gen++;
-	return 0;
 }
