@@ -18,14 +18,18 @@
 #include "l4lb.h"
 
 /*
- * The sweeper visits at least this many hash nodes (two per flow) a tick,
- * so tables up to 128k flows are swept whole every second; a larger one
- * is spread over at most L4LB_GC_TICKS ticks. And it only starts a sweep
- * once something may have expired, or after L4LB_GC_IDLE anyway.
+ * The sweeper only starts a sweep once something may have expired, or
+ * after L4LB_GC_IDLE anyway. A sweep goes in steps L4LB_GC_STEP apart,
+ * each visiting at least L4LB_GC_NODES hash nodes (two per flow): tables
+ * up to 128k flows are swept whole within a second, a larger one within
+ * L4LB_GC_STEPS steps. Small steps keep the table's size steady: a second's
+ * worth of expired flows removed at once would have it shrink and grow
+ * again (each a rehash) under a steady rate of new flows.
  */
-#define L4LB_GC_NODES	(256 * 1024)
-#define L4LB_GC_TICKS	8
 #define L4LB_GC_IDLE	(60 * HZ)
+#define L4LB_GC_STEP	(HZ / 8)
+#define L4LB_GC_NODES	(32 * 1024)
+#define L4LB_GC_STEPS	64
 
 static struct kmem_cache *l4lb_conn_cache __read_mostly;
 static hsiphash_key_t l4lb_conn_key __read_mostly;
@@ -284,8 +288,9 @@ static bool l4lb_conn_closed(const struct l4lb_conn *cp)
  * Create a flow for @orig bound to @dest in TCP state @state, consuming
  * the caller's references on @dest and @tmpl (which may be NULL). Returns
  * the connection that owns the flow: a racing CPU may have created it
- * first, in which case that one is returned. Errors: -ENOMEM, or -EEXIST
- * when a live flow already holds the server-side tuple.
+ * first, in which case that one is returned. Errors: -ENOMEM, -ENOSPC at
+ * net.l4lb.conn_max, or -EEXIST when a live flow already holds the
+ * server-side tuple.
  */
 struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 				const struct l4lb_tuple *orig,
@@ -294,16 +299,27 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 {
 	atomic_t *count = state == L4LB_TCP_ESTABLISHED ? &dest->active :
 							    &dest->inactive;
+	int max = READ_ONCE(ln->sysctl.conn_max);
+	int n = atomic_read(&ln->nr_conns);
 	struct l4lb_tuple reply;
 	struct l4lb_conn *cp;
 	void *old;
 
+	/*
+	 * Take a place under conn_max in one step: CPUs that both saw room
+	 * for one more flow must not both take it.
+	 */
+	do {
+		if (max && n >= max) {
+			cp = ERR_PTR(-ENOSPC);
+			goto err;
+		}
+	} while (!atomic_try_cmpxchg(&ln->nr_conns, &n, n + 1));
 	cp = l4lb_conn_alloc(orig, dest);
 	if (!cp) {
-		if (tmpl)
-			l4lb_conn_put(tmpl);
-		l4lb_dest_put(dest);
-		return ERR_PTR(-ENOMEM);
+		atomic_dec(&ln->nr_conns);
+		cp = ERR_PTR(-ENOMEM);
+		goto err;
 	}
 	cp->tmpl = tmpl;
 	cp->state = state;
@@ -311,7 +327,6 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 	l4lb_gc_due(ln, cp->expires);
 	/* Count before publishing, so a racing state change never underflows. */
 	atomic_inc(count);
-	atomic_inc(&ln->nr_conns);
 
 	old = rhashtable_lookup_get_insert_key(&ln->conn_table, orig,
 					       &cp->node[0], l4lb_conn_params);
@@ -346,6 +361,12 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 	}
 	l4lb_dest_load_changed(dest);
 	l4lb_stats_conn(dest);
+	return cp;
+
+err:
+	if (tmpl)
+		l4lb_conn_put(tmpl);
+	l4lb_dest_put(dest);
 	return cp;
 }
 
@@ -449,14 +470,14 @@ static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
 }
 
 /*
- * One tick's share of a sweep: retire what expired and note, for the next
+ * One step of a sweep: retire what expired and note, for the next
  * sweep, when the rest will.
  */
 static void l4lb_conn_gc(struct l4lb_net *ln)
 {
 	unsigned int budget = max_t(unsigned int, L4LB_GC_NODES,
 				    atomic_read(&ln->conn_table.nelems) /
-				    L4LB_GC_TICKS);
+				    L4LB_GC_STEPS);
 	struct rhashtable_iter *iter = &ln->gc_iter;
 	unsigned long now = jiffies;
 	void *node;
@@ -496,6 +517,13 @@ static void l4lb_conn_gc(struct l4lb_net *ln)
 	}
 }
 
+/* Mid-sweep, or one is due within the second: the next step is near. */
+static bool l4lb_conn_gc_soon(struct l4lb_net *ln)
+{
+	return ln->gc_sweeping ||
+	       time_before(READ_ONCE(ln->gc_next), jiffies + HZ);
+}
+
 void l4lb_conn_gc_work(struct work_struct *work)
 {
 	struct l4lb_net *ln = container_of(to_delayed_work(work),
@@ -508,6 +536,7 @@ void l4lb_conn_gc_work(struct work_struct *work)
 	if (!ln->nr_services && !atomic_read(&ln->conn_table.nelems))
 		l4lb_hooks_disable(ln);
 	if (ln->hooks_on)
-		queue_delayed_work(system_power_efficient_wq, &ln->gc_work, HZ);
+		queue_delayed_work(system_power_efficient_wq, &ln->gc_work,
+				   l4lb_conn_gc_soon(ln) ? L4LB_GC_STEP : HZ);
 	mutex_unlock(&ln->lock);
 }

@@ -221,6 +221,22 @@ static void l4lb_send(struct net *net, struct sk_buff *skb, struct rtable *rt)
 }
 
 /*
+ * A request with DF set that will not fit in @mtu: the client learns the
+ * size left from a fragmentation-needed that quotes its packet as sent,
+ * so that its stack can match it (checked before any rewriting).
+ */
+static bool l4lb_too_big(struct sk_buff *skb, unsigned int mtu)
+{
+	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return false;
+	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+			      skb->len <= mtu)
+		return false;
+	l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	return true;
+}
+
+/*
  * NAT: the request leaves on the route cached for its server, as for DR
  * and TUN, rather than going back to the kernel's routing and FORWARD
  * path: one route lookup and one connection lookup less per packet. The
@@ -238,6 +254,10 @@ unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
 	if (rt && ip_hdr(skb)->ttl <= 1) {
 		ip_rt_put(rt);
 		l4lb_icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		return NF_DROP;
+	}
+	if (rt && l4lb_too_big(skb, dst_mtu(&rt->dst))) {
+		ip_rt_put(rt);
 		return NF_DROP;
 	}
 	if (l4lb_nat(skb, cp->protocol, thoff, true, dest->addr.ip,
@@ -281,8 +301,8 @@ unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 /*
  * IPIP to the server, from the director's address on the route to it.
  * A request with DF set that no longer fits gets a fragmentation-needed
- * back to the client with the room left; without DF the outer packet is
- * fragmented on the way out.
+ * back (l4lb_too_big()); without DF the outer packet is fragmented on the
+ * way out.
  */
 unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 			   struct l4lb_conn *cp)
@@ -292,7 +312,6 @@ unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 	u8 tos = old->tos, ttl;
 	struct rtable *rt;
 	struct iphdr *iph;
-	unsigned int mtu;
 	__be32 saddr;
 
 	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
@@ -300,12 +319,8 @@ unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
 		return NF_DROP;
 	}
-	mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr);
-	if (df && (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
-				     skb->len > mtu)) {
+	if (l4lb_too_big(skb, dst_mtu(&rt->dst) - sizeof(struct iphdr))) {
 		ip_rt_put(rt);
-		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-			       htonl(mtu));
 		return NF_DROP;
 	}
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph)) ||

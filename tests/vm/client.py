@@ -20,6 +20,9 @@
 #                             fresh source port) -> "ok NAME@SRCIP:SRCPORT ..."
 #   udpconn HOST PORT         a connected UDP socket sends one datagram and
 #                             waits 3 s -> "ok ANSWER" or "err ECONNREFUSED"...
+#   pmtu HOST PORT SIZE       DF datagrams of SIZE bytes on a connected UDP
+#                             socket until the path MTU drops (5 s at most)
+#                             -> "ok MTU" as the socket then sees it
 #   connect HOST PORT         one TCP connect -> "ok SECS" or "err ERRNO SECS"
 #   open ID HOST PORT         open a connection kept as ID and ask who
 #                             answers -> "ok NAME LOCALPORT"
@@ -147,6 +150,25 @@ def run(cmd, args):
                 return 'ok ' + s.recv(2048).decode(errors='replace').strip()
             except OSError as e:
                 return 'err ' + errname(e)
+    if cmd == 'pmtu':
+        # A DF datagram too big for the path: the path MTU the client's
+        # stack learns for HOST from the fragmentation-needed it gets back.
+        # (linux/in.h values; Python's socket module lacks some of them)
+        ip_mtu_discover, ip_pmtudisc_do, ip_mtu = 10, 2, 14
+        host, port, size = args[0], int(args[1]), int(args[2])
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.setsockopt(socket.IPPROTO_IP, ip_mtu_discover, ip_pmtudisc_do)
+            s.connect((host, port))
+            mtu = s.getsockopt(socket.IPPROTO_IP, ip_mtu)
+            deadline = time.monotonic() + 5
+            while mtu >= size + 28 and time.monotonic() < deadline:
+                try:
+                    s.send(b'x' * size)
+                except OSError:
+                    pass
+                time.sleep(0.2)
+                mtu = s.getsockopt(socket.IPPROTO_IP, ip_mtu)
+            return 'ok %d' % mtu
     if cmd == 'connect':
         t = time.monotonic()
         try:
