@@ -135,6 +135,7 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 	cp = l4lb_conn_new(ln, t, dest, tmpl, state);
 	if (IS_ERR(cp))
 		l4lb_drop(ln, PTR_ERR(cp) == -EEXIST ? L4LB_DROP_CLASH :
+			      PTR_ERR(cp) == -ENOSPC ? L4LB_DROP_CONN_MAX :
 						       L4LB_DROP_NOMEM);
 	return cp;
 }

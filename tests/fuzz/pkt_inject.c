@@ -5,7 +5,7 @@
  *
  *   pkt_inject -d VIP -S NET/LEN [-t PORTS] [-u PORTS] [-p PORTS]
  *              [-i IFACE [-M MAC]] [-n COUNT] [-r PPS] [-s SEED] [-b BATCH]
- *              [-j JOBS] [-v]
+ *              [-j JOBS] [-k KINDS] [-v]
  *
  *   -d VIP       the virtual service address
  *   -S NET/LEN   spoofed source addresses are drawn from this range only
@@ -28,6 +28,10 @@
  *   -j JOBS      that many injector processes, one per CPU in turn, each
  *                with an equal share of COUNT (and of PPS) and seed SEED+i
  *                (default 1: one process, seed SEED)
+ *   -k KINDS     only these cases, comma separated, in their usual
+ *                proportions (names as -v prints them); "syn-flood", not
+ *                in the default mix, is a well-formed SYN (TTL 64) from a
+ *                random source and port to a TCP service port
  *   -v           per-case counts at the end
  *
  * The mix: TCP with every one of the 256 combinations of the low flag bits
@@ -142,10 +146,12 @@ static volatile sig_atomic_t stop;
 enum kind {
 	K_TCP_FLAGS, K_TCP_SYN, K_TCP_FOLLOW, K_TCP_DOFF, K_TCP_SHORT,
 	K_UDP, K_UDP_BAD, K_UDP_SHORT, K_ICMP_ERR, K_ICMP_OTHER, K_IP_BAD,
-	K_IP_OPTS, K_FRAGS, K_NO_SERVICE, K_PROTO, K_GARBAGE, K_MAX
+	K_IP_OPTS, K_FRAGS, K_NO_SERVICE, K_PROTO, K_GARBAGE, K_SYN_FLOOD,
+	K_MAX
 };
 
-static const struct {
+/* Weights: the default mix; -k zeroes the cases not asked for. */
+static struct {
 	const char *name;
 	unsigned int weight;
 } kinds[K_MAX] = {
@@ -165,6 +171,7 @@ static const struct {
 	[K_NO_SERVICE]	= { "no-service",	4 },
 	[K_PROTO]	= { "protocol",		3 },
 	[K_GARBAGE]	= { "garbage",		1 },
+	[K_SYN_FLOOD]	= { "syn-flood",	0 },	/* -k syn-flood only */
 };
 
 /* What one injector did; with -j, the parent adds up its children's. */
@@ -416,6 +423,23 @@ static size_t k_tcp_syn(unsigned char *ip)
 
 	flow_add(saddr, sport, dport, P_TCP, seq + 1);
 	return tcp_build(ip, saddr, sport, dport, TH_SYN, seq, 0);
+}
+
+/* A plain SYN, as a SYN flood sends: nothing odd about it but the source. */
+static size_t k_syn_flood(unsigned char *ip)
+{
+	size_t len = tcp_build(ip, spoof_addr(), client_port(), svc_tcp_port(),
+			       TH_SYN, (uint32_t)rnd64(), 0);
+	unsigned char *th = ip + 20;
+
+	ip[1] = 0;
+	ip[8] = 64;
+	put16(th + 14, 64240);
+	put16(th + 18, 0);
+	put16(th + 16, 0);
+	put16(th + 16, l4_csum(ip, th, len - 20, P_TCP));
+	ip_finish(ip, len);
+	return len;
 }
 
 static size_t k_tcp_follow(unsigned char *ip)
@@ -846,6 +870,7 @@ static size_t (*const builders[K_MAX])(unsigned char *ip) = {
 	[K_NO_SERVICE]	= k_no_service,
 	[K_PROTO]	= k_proto,
 	[K_GARBAGE]	= k_garbage,
+	[K_SYN_FLOOD]	= k_syn_flood,
 };
 
 /* Could this packet open a connection on a service? (An upper bound.) */
@@ -913,6 +938,32 @@ static void parse_ports(const char *s, uint16_t *ports, unsigned int *n)
 		ports[(*n)++] = v;
 	}
 	free(copy);
+}
+
+/* -k: keep the cases named in @s (a listed case weighing 0 gets 1). */
+static void parse_kinds(const char *s)
+{
+	char *copy = strdup(s), *tok, *save = NULL;
+	bool keep[K_MAX] = { false };
+	unsigned int k;
+
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (k = 0; k < K_MAX; k++)
+			if (!strcmp(tok, kinds[k].name))
+				break;
+		if (k == K_MAX) {
+			fprintf(stderr, "pkt_inject: no case \"%s\" (have:", tok);
+			for (k = 0; k < K_MAX; k++)
+				fprintf(stderr, " %s", kinds[k].name);
+			fprintf(stderr, ")\n");
+			exit(2);
+		}
+		keep[k] = true;
+	}
+	free(copy);
+	for (k = 0; k < K_MAX; k++)
+		kinds[k].weight = keep[k] ? (kinds[k].weight ?: 1) : 0;
 }
 
 static bool parse_mac(const char *s, unsigned char *mac)
@@ -1086,7 +1137,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: pkt_inject -d VIP -S NET/LEN [-t PORTS] [-u PORTS] [-p PORTS]\n"
 		"                  [-i IFACE [-M MAC]] [-n COUNT] [-r PPS] [-s SEED]\n"
-		"                  [-b BATCH] [-j JOBS] [-v]\n");
+		"                  [-b BATCH] [-j JOBS] [-k KINDS] [-v]\n");
 	exit(2);
 }
 
@@ -1227,7 +1278,7 @@ int main(int argc, char **argv)
 	int c;
 
 	opt_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	while ((c = getopt(argc, argv, "d:S:t:u:p:i:M:n:r:s:b:j:vh")) != -1) {
+	while ((c = getopt(argc, argv, "d:S:t:u:p:i:M:n:r:s:b:j:k:vh")) != -1) {
 		switch (c) {
 		case 'd':
 			if (inet_pton(AF_INET, optarg, &vip) != 1)
@@ -1291,6 +1342,9 @@ int main(int argc, char **argv)
 			jobs = strtoul(optarg, &end, 0);
 			if (*end || !jobs || jobs > 64)
 				usage();
+			break;
+		case 'k':
+			parse_kinds(optarg);
 			break;
 		case 'v':
 			opt_verbose = true;

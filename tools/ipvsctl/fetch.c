@@ -30,6 +30,7 @@ static const struct nla_policy top_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_DROP_NO_DEST]		= { .type = NLA_U64 },
 	[L4LB_A_DROP_NOMEM]		= { .type = NLA_U64 },
 	[L4LB_A_DROP_NO_ROUTE]		= { .type = NLA_U64 },
+	[L4LB_A_DROP_CLASH]		= { .type = NLA_U64 },
 };
 
 static const struct nla_policy svc_policy[L4LB_SVC_A_MAX + 1] = {
@@ -406,6 +407,7 @@ static int info_reply(struct nlmsghdr *nlh, void *arg)
 	info->drop_no_dest = get_u64(tb[L4LB_A_DROP_NO_DEST]);
 	info->drop_nomem = get_u64(tb[L4LB_A_DROP_NOMEM]);
 	info->drop_no_route = get_u64(tb[L4LB_A_DROP_NO_ROUTE]);
+	info->drop_clash = get_u64(tb[L4LB_A_DROP_CLASH]);
 	return 0;
 }
 

@@ -78,6 +78,7 @@ struct l4lb_info {
 	uint64_t drop_no_dest;
 	uint64_t drop_nomem;
 	uint64_t drop_no_route;
+	uint64_t drop_clash;
 };
 
 /* Sort services by (protocol, address, port) and their servers likewise. */
