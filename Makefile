@@ -4,6 +4,10 @@
 # make test     host unit tests, then the VM integration suites
 # make demo     boot the VM and show live load-balanced services
 # make check    checkpatch.pl and sparse
+# make check-debug
+#               the VM suites under a debug kernel (KASAN, lockdep, kmemleak,
+#               UBSAN...: scripts/debug-kernel); CHECK_DEBUG=ci runs the CI
+#               subset (not in test)
 # make bench    l4lb against in-tree ip_vs and plain routing (not in test)
 #
 # The module builds against /lib/modules/$(uname -r)/build when that
@@ -21,8 +25,10 @@ endif
 # scripts/setup records the guest kernel last; it is quick to re-run.
 SETUP_STAMP := build/vm/kver
 DEBUG_DIR := build/debug
+DEBUGK_DIR := build/debugk
 
 .PHONY: all module module-debug cli fuzz clean check test soak demo bench setup
+.PHONY: debugk module-debugk check-debug
 
 all: module cli
 
@@ -41,6 +47,18 @@ module-debug: $(SETUP_STAMP)
 	cp -a Kbuild VERSION src include $(DEBUG_DIR)/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(DEBUG_DIR) W=1 L4LB_DEBUG=1 modules
 
+# The debug kernel (scripts/debug-kernel rebuilds it only when its config
+# fragment or the script changed) and l4lb.ko built against it, in its own
+# tree: scripts/vm-run --kernel debug loads that one.
+debugk: $(SETUP_STAMP)
+	scripts/debug-kernel
+
+module-debugk: debugk
+	mkdir -p $(DEBUGK_DIR)/module/src
+	cp -a Kbuild VERSION include $(DEBUGK_DIR)/module/
+	cp -a src/*.c src/*.h $(DEBUGK_DIR)/module/src/
+	$(MAKE) -C $(DEBUGK_DIR)/linux M=$(CURDIR)/$(DEBUGK_DIR)/module W=1 modules
+
 cli: $(SETUP_STAMP)
 	$(MAKE) -C tools/ipvsctl
 
@@ -48,7 +66,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/ipvsctl clean
 	$(MAKE) -C tests/fuzz clean
-	rm -rf $(DEBUG_DIR)
+	rm -rf $(DEBUG_DIR) $(DEBUGK_DIR)/module
 
 fuzz: $(SETUP_STAMP)
 	$(MAKE) -C tests/fuzz
@@ -56,10 +74,11 @@ fuzz: $(SETUP_STAMP)
 test: all module-debug fuzz
 	tests/run
 
-# The fuzz suite at full size (make test runs a CI-sized one).
+# The fuzz and faults suites at full size (make test runs CI-sized ones).
 soak: all fuzz
 	scripts/vm-run -- env FUZZ_GENL_COUNT=1000000 FUZZ_PKT_COUNT=1000000 \
 		tests/vm/fuzz.sh
+	scripts/vm-run -- env FAULTS_LONG=1 tests/vm/faults.sh
 
 # Not part of make test: up to ~30 minutes. See docs/benchmarks/README.md.
 bench: all
@@ -70,3 +89,11 @@ demo: all
 
 check: $(SETUP_STAMP)
 	scripts/check
+
+# The suites under the debug kernel, about 5x slower than on Debian's: all
+# of them (a couple of hours), or with CHECK_DEBUG=ci the CI subset (about
+# 25 minutes on a busy 2-core machine, plus the kernel build the first time).
+# See README.md, "How it is tested".
+CHECK_DEBUG ?= all
+check-debug: all fuzz module-debugk
+	scripts/check-debug $(CHECK_DEBUG)

@@ -264,13 +264,8 @@ test_undo() {
 load_module
 klog_mark
 topology
-test_realserver
-test_config_errors
-test_dr
-test_dr_states
-test_tun
-test_mixed
-test_undo
+run_tests test_realserver test_config_errors test_dr test_dr_states test_tun \
+	test_mixed test_undo
 vs d -C
 unload_module
 klog_check "kernel log clean after unload"

@@ -34,6 +34,8 @@ BAD_KLOG+='|Redzone|Poison overwritten|Object padding|Freepointer corrupt'
 BAD_KLOG+='|INFO: |refcount_t:|list_(add|del) corruption|detected stalls|self-detected stall|soft lockup'
 BAD_KLOG+='|hard LOCKUP|blocked for more than|UBSAN|double free|use-after-free'
 BAD_KLOG+='|Unable to handle|unreferenced object|stack-protector|Kernel panic'
+BAD_KLOG+='|KASAN|circular locking|inconsistent lock state|suspicious RCU usage'
+BAD_KLOG+='|possible recursive locking|ODEBUG|leaked reference|unregister_netdevice: waiting'
 
 _PASSED=0
 _FAILED=0
@@ -158,6 +160,21 @@ klog_check() {
 		not_ok "$1" "the kernel log shows problems"
 		show "kernel log" "$(klog_since_mark | tail -n 60)"
 	fi
+}
+
+# run_tests FUNC... : call the suite's test functions in order. When
+# $<SUITE>_TESTS is set (e.g. DRTUN_TESTS=test_dr,test_tun: comma-separated,
+# as make check-debug CHECK_DEBUG=ci passes it), only those it names run.
+run_tests() {
+	local var=${SUITE^^}_TESTS t
+	local only=${!var:-}
+	for t in "$@"; do
+		if [ -n "$only" ] && [[ ,$only, != *",$t,"* ]]; then
+			say "# skipped: $t (not in $var=$only)"
+			continue
+		fi
+		"$t"
+	done
 }
 
 # Print the summary; the exit status is non-zero when anything failed.

@@ -360,15 +360,9 @@ test_stats_rates_json() {
 load_module
 klog_mark
 topology
-test_sysctl_ranges
-test_expire_nodest
-test_conn_max
-test_timeouts_sloppy
-test_idle_timeout
-test_conn_reuse
-test_persistence
-test_save_restore
-test_stats_rates_json
+run_tests test_sysctl_ranges test_expire_nodest test_conn_max \
+	test_timeouts_sloppy test_idle_timeout test_conn_reuse test_persistence \
+	test_save_restore test_stats_rates_json
 vs d -C
 unload_module
 klog_check "kernel log clean after unload"
