@@ -251,30 +251,29 @@ unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
 	__be32 saddr;
 
 	rt = l4lb_dest_route(ln->net, dest, &saddr);
-	if (rt && ip_hdr(skb)->ttl <= 1) {
-		ip_rt_put(rt);
-		l4lb_icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
-		return NF_DROP;
-	}
-	if (rt && l4lb_too_big(skb, dst_mtu(&rt->dst))) {
-		ip_rt_put(rt);
-		return NF_DROP;
-	}
-	if (l4lb_nat(skb, cp->protocol, thoff, true, dest->addr.ip,
-		     dest->port)) {
-		if (rt)
-			ip_rt_put(rt);
-		return NF_DROP;
-	}
 	if (!rt) {
-		/* Routing has yet to see the new destination. */
+		/* No unicast route: input routing decides on the new dst. */
+		if (l4lb_nat(skb, cp->protocol, thoff, true, dest->addr.ip,
+			     dest->port))
+			return NF_DROP;
 		skb_dst_drop(skb);
 		return NF_ACCEPT;
 	}
+	if (ip_hdr(skb)->ttl <= 1) {
+		l4lb_icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		goto drop;
+	}
+	if (l4lb_too_big(skb, dst_mtu(&rt->dst)) ||
+	    l4lb_nat(skb, cp->protocol, thoff, true, dest->addr.ip, dest->port))
+		goto drop;
 	ip_decrease_ttl(ip_hdr(skb));
 	skb_forward_csum(skb);
 	l4lb_send(ln->net, skb, rt);
 	return NF_STOLEN;
+
+drop:
+	ip_rt_put(rt);
+	return NF_DROP;
 }
 
 /* Direct routing: the packet goes unchanged to the server's MAC. */
