@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/basic.sh - skeleton checks: module load/unload, the CLI against
-# an empty table, versions, per-netns configuration and permissions.
+# an empty table, versions, per-netns configuration, permissions, and the
+# kernel's exact message for each rejection ipvsctl can provoke.
 # Runs in the VM: scripts/vm-run -- tests/vm/basic.sh
 #
-# No traffic, so no links: just the initial netns and one more.
+# No traffic, so no links: the initial netns, "x", and later "e" (a dummy
+# link 192.168.7.1/24 and a route to 198.51.100.0/24 via 192.168.7.2, for
+# the rejections that depend on routes).
 #
 #   +--------------------------+      +--------------------------+
 #   | initial netns            |      | netns "x"                |
@@ -186,6 +189,47 @@ check_eq "deleting a server of a missing service: exit 1" 1 "$rc"
 check_rc "usage error: exit 2" 2 "$IPVSCTL" -A
 check_eq "failed commands left the table alone" "$init_list" \
 	"$("$IPVSCTL" -Ln | tail -n +2)"
+
+section "kernel rejections: exit 1, the kernel's own message"
+# Each row: ipvsctl arguments | the extack message the kernel must give.
+# In a netns of their own with a connected /24 and a route via a gateway.
+ns_add e
+nip e link add dum0 type dummy
+ifup e dum0 192.168.7.1/24
+nip e route add 198.51.100.0/24 via 192.168.7.2
+vs e -A -t 10.1.1.1:80 -s rr
+vs e -a -t 10.1.1.1:80 -r 192.168.7.2:8080 -m
+e_list=$(vs e -Ln)
+while IFS='|' read -r args msg; do
+	rc=0
+	# shellcheck disable=SC2086
+	out=$(vs e $args 2>&1) || rc=$?
+	if [ "$rc" = 1 ] && [ "$out" = "ipvsctl: $msg" ]; then
+		ok "ipvsctl $args: $msg"
+	else
+		not_ok "ipvsctl $args: exit 1 and 'ipvsctl: $msg'" \
+			"exit $rc: $out"
+	fi
+done <<'EOF'
+-A -t 10.1.1.1:80|service already exists
+-E -t 10.9.9.9:80 -s wrr|no such service
+-D -t 10.9.9.9:80|no such service
+-Z -t 10.9.9.9:80|no such service
+-a -t 10.9.9.9:80 -r 192.168.7.3:8080 -m|no such service
+-a -t 10.1.1.1:80 -r 192.168.7.2:8080 -m -w 5|real server already exists
+-e -t 10.1.1.1:80 -r 192.168.7.9:8080 -m -w 2|no such real server in this service
+-d -t 10.1.1.1:80 -r 192.168.7.9:8080|no such real server in this service
+-A -t 10.1.1.2:80 -s foo|unknown scheduler (known: rr, wrr, lc, wlc)
+-E -t 10.1.1.1:80 -s sed|unknown scheduler (known: rr, wrr, lc, wlc)
+-A -t 224.0.0.1:80|service address must be a unicast address
+-A -u 255.255.255.255:53|service address must be a unicast address
+-a -t 10.1.1.1:80 -r 127.0.0.1:8080 -m|real server address must be a non-loopback unicast address
+-a -t 10.1.1.1:80 -r 239.1.1.1:8080 -m|real server address must be a non-loopback unicast address
+-a -t 10.1.1.1:80 -r 203.0.113.9 -g|no unicast route to the real server from this namespace
+-a -t 10.1.1.1:80 -r 203.0.113.9 -i|no unicast route to the real server from this namespace
+-a -t 10.1.1.1:80 -r 198.51.100.7 -g|direct routing (-g) needs the real server on a directly connected network; use -i to tunnel
+EOF
+check_eq "rejected commands left netns e's table alone" "$e_list" "$(vs e -Ln)"
 
 section "clear and unload"
 check_rc "ipvsctl -C" 0 "$IPVSCTL" -C
