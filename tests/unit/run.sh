@@ -653,6 +653,33 @@ want_log ""
 want_err "ipvsctl: -g/-i (direct routing/tunnel) cannot map ports; server port 8080 differs from service port 80 (use -m for NAT, or omit the server port)"
 end
 
+# Each row: arguments | the exact message; exit 2 and nothing sent.
+while IFS='|' read -r args msg; do
+	begin "usage error, nothing sent: $args"
+	# shellcheck disable=SC2086
+	run $args
+	want_rc 2
+	want_log ""
+	want_err "ipvsctl: $msg"
+	end
+done <<'EOF'
+-A -t 10.0.0.256:80|bad service address '10.0.0.256' (expected an IPv4 address:PORT)
+-A -t 10.0.0.1:0|port 0 is out of range in service '10.0.0.1:0' (expected 1..65535)
+-A -u 10.0.0.1:65536|bad port '65536' in service '10.0.0.1:65536' (expected 1..65535)
+-A -t [::1]:80|IPv6 is not supported yet: service '[::1]:80'
+-a -t 10.0.0.1:80 -r 192.168.1.2 -m -w 70000|bad weight '70000' (expected an integer 0..65535)
+-a -t 10.0.0.1:80 -r 192.168.1.2 -m -g|conflicting forwarding methods: -m (--masquerading) and -g (--gatewaying)
+-a -t 10.0.0.1:80|-a (--add-server) needs a real server: -r ADDRESS[:PORT]
+-A -t 10.0.0.1:80 -p 0|bad persistence timeout '0' (expected seconds, 1..4294967295)
+-A -t 10.0.0.1:80 -M 255.0.255.0|bad netmask '255.0.255.0' (expected a contiguous mask like 255.255.255.0, or 0..32)
+-A -t 10.0.0.1:80 -s|option -s needs an argument
+-A -t 10.0.0.1:80 -u 10.0.0.1:53|only one service (-t/-u) may be given
+-E -t 10.0.0.1:80 -r 1.2.3.4|-r (--real-server) needs -a, -e or -d, not -E (--edit-service)
+-A -t 10.0.0.1:80 -f 5|unknown option -f (try 'ipvsctl -h')
+--set 1 2|--set needs three values: tcp tcpfin udp (seconds, 0 keeps the current value)
+-Z -C|conflicting commands: -Z (--zero) and -C (--clear)
+EOF
+
 begin "no arguments: short usage, exit 2"
 run
 want_rc 2
