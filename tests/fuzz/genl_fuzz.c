@@ -61,6 +61,8 @@
 #include <linux/netlink.h>
 #include <linux/l4lb.h>
 
+#include "rnd.h"
+
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK		11
 #endif
@@ -74,7 +76,6 @@
 #define NLM_F_ACK_TLVS		0x200
 #endif
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define __aligned(x)		__attribute__((aligned(x)))
 
 #define MSG_MAX		2048	/* request size bound (acks echo it) */
@@ -84,38 +85,6 @@
 #define ERRNO_MAX	512
 #define VIOL_SHOW	10
 #define FAMILY_CHECK	2000	/* re-resolve the family this often */
-
-/* ------------------------------------------------------------ random */
-
-static uint64_t rng_state;
-
-static uint64_t rnd64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* 0 .. n-1 */
-static uint32_t rnd(uint32_t n)
-{
-	return n ? (uint32_t)(rnd64() % n) : 0;
-}
-
-static bool one_in(uint32_t n)
-{
-	return rnd(n) == 0;
-}
-
-static void rnd_bytes(void *p, size_t len)
-{
-	unsigned char *b = p;
-
-	while (len--)
-		*b++ = (unsigned char)rnd64();
-}
 
 /* ----------------------------------------------------------- options */
 

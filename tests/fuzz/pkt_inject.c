@@ -70,7 +70,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "rnd.h"
 
 #define FRAME_MAX	1600
 #define BATCH_MAX	256
@@ -86,44 +86,6 @@
 #define TH_RST		0x04
 #define TH_PSH		0x08
 #define TH_ACK		0x10
-
-/* ------------------------------------------------------------ random */
-
-static uint64_t rng_state;
-
-static uint64_t rnd64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint32_t rnd(uint32_t n)
-{
-	return n ? (uint32_t)(rnd64() % n) : 0;
-}
-
-static bool one_in(uint32_t n)
-{
-	return rnd(n) == 0;
-}
-
-static void rnd_bytes(void *p, size_t len)
-{
-	unsigned char *b = p;
-
-	while (len >= 8) {
-		uint64_t v = rnd64();
-
-		memcpy(b, &v, 8);
-		b += 8;
-		len -= 8;
-	}
-	while (len--)
-		*b++ = (unsigned char)rnd64();
-}
 
 /* ----------------------------------------------------------- options */
 
