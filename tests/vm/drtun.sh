@@ -32,8 +32,6 @@ TUN_VIP=10.0.0.101
 MIX_VIP=10.0.0.102
 REALSERVER=$L4LB_ROOT/scripts/realserver
 
-nbatch() { ip -n "$(ns "$1")" -batch -; }
-
 topology() {
 	local h
 

@@ -79,47 +79,6 @@ BIG_KB=2048		# /big on s1 and s2
 RATE=1mbit		# s1, s2 send at most this during (a), (b): 16 s
 SUITE_START=$SECONDS
 
-nbatch() { ip -n "$(ns "$1")" -batch -; }
-
-# site CLIENT DIRECTOR SERVER... : a client, a director with the VIP, and
-# the named servers, server N on 192.168.N.0/24 (N from its name). In
-# batches: every `ip` costs under TCG.
-site() {
-	local c=$1 d=$2 s i
-	shift 2
-	ns_add "$c" "$d" "$@"
-	{
-		echo "link add eth0 netns $(ns "$c") type veth peer name c0 netns $(ns "$d")"
-		for s in "$@"; do
-			echo "link add eth0 netns $(ns "$s") type veth peer name s${s##*[!0-9]} netns $(ns "$d")"
-		done
-	} | ip -batch -
-	nbatch "$c" <<-EOF
-		addr add 10.0.0.2/24 dev eth0
-		link set eth0 up
-		route add default via 10.0.0.1
-	EOF
-	{
-		echo "addr add 10.0.0.1/24 dev c0"
-		echo "link set c0 up"
-		echo "addr add $VIP/32 dev lo"
-		for s in "$@"; do
-			i=${s##*[!0-9]}
-			echo "addr add 192.168.$i.1/24 dev s$i"
-			echo "link set s$i up"
-		done
-	} | nbatch "$d"
-	n "$d" sysctl -qw net.ipv4.ip_forward=1
-	for s in "$@"; do
-		i=${s##*[!0-9]}
-		nbatch "$s" <<-EOF
-			addr add 192.168.$i.2/24 dev eth0
-			link set eth0 up
-			route add default via 192.168.$i.1
-		EOF
-	done
-}
-
 # svc PORT SCHED RIP:RPORT... [-- ipvsctl -A options] : a NAT service.
 svc() {
 	local port=$1 sched=$2 r
@@ -185,10 +144,10 @@ klog_mark
 SUITE_MARK=$_KLOG_MARK
 load_module
 
-site c d s1 s2 s3 s4
+nat_site c d s1 s2 s3 s4
 nip c route add local "$FLOOD_NET" dev lo
 nip d route add "$FLOOD_NET" via 10.0.0.2
-site cb db sb1
+nat_site cb db sb1
 
 section "setup: servers and client agents"
 start_server s1 s1 --tcp 9000 --tcp 9001 --tcp 9004

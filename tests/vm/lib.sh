@@ -312,6 +312,50 @@ nip() {
 	ip -n "$NS_PREFIX$name" "$@"
 }
 
+# nbatch NS : `ip -batch` in namespace NS, commands on stdin (every `ip`
+# process costs under TCG).
+nbatch() { ip -n "$NS_PREFIX$1" -batch -; }
+
+# nat_site CLIENT DIRECTOR SERVER... : the NAT topology most suites use.
+# CLIENT 10.0.0.2/24 -- c0 10.0.0.1/24 on DIRECTOR, which holds $VIP on lo
+# and forwards; server N (N from the end of its name) at 192.168.N.2/24
+# behind DIRECTOR's sN 192.168.N.1/24, routing through the director.
+nat_site() {
+	local c=$1 d=$2 s i
+	shift 2
+	ns_add "$c" "$d" "$@"
+	{
+		echo "link add eth0 netns $(ns "$c") type veth peer name c0 netns $(ns "$d")"
+		for s in "$@"; do
+			echo "link add eth0 netns $(ns "$s") type veth peer name s${s##*[!0-9]} netns $(ns "$d")"
+		done
+	} | ip -batch -
+	nbatch "$c" <<-EOF
+		addr add 10.0.0.2/24 dev eth0
+		link set eth0 up
+		route add default via 10.0.0.1
+	EOF
+	{
+		echo "addr add 10.0.0.1/24 dev c0"
+		echo "link set c0 up"
+		echo "addr add $VIP/32 dev lo"
+		for s in "$@"; do
+			i=${s##*[!0-9]}
+			echo "addr add 192.168.$i.1/24 dev s$i"
+			echo "link set s$i up"
+		done
+	} | nbatch "$d"
+	n "$d" sysctl -qw net.ipv4.ip_forward=1
+	for s in "$@"; do
+		i=${s##*[!0-9]}
+		nbatch "$s" <<-EOF
+			addr add 192.168.$i.2/24 dev eth0
+			link set eth0 up
+			route add default via 192.168.$i.1
+		EOF
+	done
+}
+
 # --------------------------------------------------------------- l4lb
 
 load_module() {

@@ -47,45 +47,6 @@ HDR2='Prot LocalAddress:Port Scheduler Flags'
 HDR3='  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'
 HDR1_RE='^l4lb version [0-9.]+ \(size=[0-9]+\)$'
 
-# nbatch NS : `ip -batch` in namespace NS, commands on stdin.
-nbatch() { ip -n "$(ns "$1")" -batch -; }
-
-# site CLIENT DIRECTOR SERVER-PREFIX COUNT : a client, a director with the
-# VIP and COUNT real servers named PREFIX1..PREFIXn.
-site() {
-	local c=$1 d=$2 sp=$3 count=$4 i
-	ns_add "$c" "$d"
-	for i in $(seq "$count"); do
-		ns_add "$sp$i"
-	done
-	veth "$c" eth0 "$d" c0
-	for i in $(seq "$count"); do
-		veth "$sp$i" eth0 "$d" "s$i"
-	done
-	nbatch "$c" <<-EOF
-		addr add 10.0.0.2/24 dev eth0
-		link set eth0 up
-		route add default via 10.0.0.1
-	EOF
-	{
-		echo "addr add 10.0.0.1/24 dev c0"
-		echo "link set c0 up"
-		echo "addr add $VIP/32 dev lo"
-		for i in $(seq "$count"); do
-			echo "addr add 192.168.$i.1/24 dev s$i"
-			echo "link set s$i up"
-		done
-	} | nbatch "$d"
-	n "$d" sysctl -qw net.ipv4.ip_forward=1
-	for i in $(seq "$count"); do
-		nbatch "$sp$i" <<-EOF
-			addr add 192.168.$i.2/24 dev eth0
-			link set eth0 up
-			route add default via 192.168.$i.1
-		EOF
-	done
-}
-
 # block PROTO PORT [DIRECTOR [LIST-OPTIONS...]] : the lines of one service
 # in the listing (service line and server lines).
 block() {
@@ -147,8 +108,8 @@ UNLOAD_ON_EXIT=1
 klog_mark
 SUITE_MARK=$_KLOG_MARK
 load_module
-site c d s 3
-site cb db sb 2
+nat_site c d s1 s2 s3
+nat_site cb db sb1 sb2
 for i in 1 2 3; do
 	start_httpd "s$i" "server$i"
 	[ "$i" = 3 ] || start_httpd "s$i" "server$i" 8081

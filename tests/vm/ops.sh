@@ -27,27 +27,13 @@ UNLOAD_ON_EXIT=1
 
 VIP=10.0.0.100
 
-nbatch() { ip -n "$(ns "$1")" -batch -; }
-
 topology() {
 	local i
 
-	ns_add c d s1 s2 s3 v
-	veth c eth0 d c0
-	nbatch c <<-EOF
-		addr add 10.0.0.2/24 dev eth0
-		addr add 10.0.0.3/24 dev eth0
-		link set eth0 up
-		route add default via 10.0.0.1
-	EOF
-	ifup d c0 10.0.0.1/24
-	nip d addr add "$VIP/32" dev lo
-	n d sysctl -qw net.ipv4.ip_forward=1
+	nat_site c d s1 s2 s3
+	ns_add v
+	nip c addr add 10.0.0.3/24 dev eth0
 	for i in 1 2 3; do
-		veth "s$i" eth0 d "s$i"
-		ifup d "s$i" "192.168.$i.1/24"
-		ifup "s$i" eth0 "192.168.$i.2/24"
-		nip "s$i" route add default via "192.168.$i.1"
 		start_server "s$i" "s$i" --tcp 9000 --udp 7000
 	done
 	for i in 1 2 3; do
