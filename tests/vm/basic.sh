@@ -170,6 +170,29 @@ check_rc "non-root ipvsctl -L --timeout works" 0 nobody "$IPVSCTL" -L --timeout
 check_eq "root's service untouched by non-root attempts" "$init_list" \
 	"$("$IPVSCTL" -Ln | tail -n +2)"
 
+# A container's root: CAP_NET_ADMIN in a user namespace of its own, which
+# counts for a netns that namespace owns and never for the initial one.
+rc=0
+out=$(nobody unshare -U -r "$IPVSCTL" -A -t 10.3.3.3:80 2>&1) || rc=$?
+if [ "$rc" = 1 ] && [[ ${out,,} == *permission* ]]; then
+	ok "root of a new user namespace, initial netns: permission error"
+else
+	not_ok "root of a new user namespace, initial netns: permission error" \
+		"expected exit 1 and a message about permission, saw exit $rc: $out"
+fi
+rc=0
+# shellcheck disable=SC2016
+out=$(nobody unshare -U -r -n sh -c '"$0" -A -t 10.3.3.3:80 -s rr &&
+	"$0" -a -t 10.3.3.3:80 -r 192.168.5.5:80 -m && "$0" -Ln' "$IPVSCTL" 2>&1) || rc=$?
+check_eq "root of a new user namespace configures its own netns: exit 0" 0 "$rc"
+check_text "root of a new user namespace lists only its own service" \
+"$HDR2
+$HDR3
+TCP  10.3.3.3:80 rr
+  -> 192.168.5.5:80               Masq    1      0          0" "$(tail -n +2 <<< "$out")"
+check_eq "initial netns untouched by the user namespace's root" "$init_list" \
+	"$("$IPVSCTL" -Ln | tail -n +2)"
+
 section "errors"
 rc=0
 out=$("$IPVSCTL" -A -t 10.1.1.1:80 2>&1) || rc=$?
