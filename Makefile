@@ -9,6 +9,7 @@
 #               UBSAN...: scripts/debug-kernel); CHECK_DEBUG=ci runs the CI
 #               subset (not in test)
 # make bench    l4lb against in-tree ip_vs and plain routing (not in test)
+# make soak     the fuzz and fault suites at full size (not in test)
 #
 # The module builds against /lib/modules/$(uname -r)/build when that
 # exists, else against the headers of the Debian kernel that scripts/setup
@@ -76,7 +77,7 @@ test: all module-debug fuzz
 
 # The fuzz and faults suites at full size (make test runs CI-sized ones).
 soak: all fuzz
-	scripts/vm-run -- env FUZZ_GENL_COUNT=1000000 FUZZ_PKT_COUNT=1000000 \
+	scripts/vm-run -- env FUZZ_GENL_COUNT=1000000 FUZZ_PKT_COUNT=5000000 \
 		tests/vm/fuzz.sh
 	scripts/vm-run -- env FAULTS_LONG=1 tests/vm/faults.sh
 
