@@ -24,6 +24,13 @@ L4LB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 L4LB_KO=${L4LB_KO:-$L4LB_ROOT/l4lb.ko}
 IPVSCTL=${IPVSCTL:-$L4LB_ROOT/tools/ipvsctl/ipvsctl}
 TEST_DIR=$L4LB_ROOT/tests/vm
+# SLOW: how many times longer the checks bound to short timeouts allow (a
+# flow must still be listed a moment after it was made): 5 under the debug
+# kernel of make check-debug (KASAN, lockdep... under TCG), else 1.
+case $(uname -r) in
+*-debug) SLOW=${SLOW:-5} ;;
+*)       SLOW=${SLOW:-1} ;;
+esac
 SUITE=$(basename "$0" .sh)
 NS_PREFIX="l4lb-$$-"
 TEST_TMP=$(mktemp -d "/tmp/l4lb-$SUITE-$$.XXXXXX")
