@@ -262,13 +262,15 @@ bg() {
 
 # wait_for [-t SECONDS] CMD... : poll CMD (quietly) until it succeeds, for at
 # most SECONDS (default 60: python3 starting in five namespaces at once can
-# take 20 s and more under TCG on a busy host). Fails when it never does.
+# take 20 s and more under TCG on a busy host), times $SLOW. Fails when it
+# never does.
 wait_for() {
 	local timeout=60 start=$SECONDS
 	if [ "$1" = -t ]; then
 		timeout=$2
 		shift 2
 	fi
+	timeout=$((timeout * SLOW))
 	until "$@" > /dev/null 2>&1; do
 		if [ $((SECONDS - start)) -ge "$timeout" ]; then
 			say "# wait_for: gave up after ${timeout}s: $*"
