@@ -35,12 +35,14 @@
 #   bg_stop                   -> "ok total=N runs=R*n,... NAME=n ..." where
 #                             runs is the run-length sequence of ok/ERR:x
 import errno
+import os
 import socket
 import sys
 import threading
 import time
 
-TIMEOUT = 5.0
+# tests/vm/lib.sh's SLOW: 5 under the debug kernel.
+TIMEOUT = 5.0 * int(os.environ.get('SLOW', '1'))
 held = {}
 bg = {}
 

@@ -492,7 +492,12 @@ fi
 check "(e) the table did fill up (peak $peak >= $((CONN_MAX * 9 / 10)))" \
 	test "$peak" -ge $((CONN_MAX * 9 / 10))
 # Freed objects wait for an RCU grace period: some slack over conn_max.
-if [ "$peak_slab" -le $((CONN_MAX + base_slab + CONN_MAX / 4)) ]; then
+# Under the debug kernel KASAN's quarantine holds freed objects back from
+# the slab (84811 flows through a table of 2000 once left 60962 objects
+# allocated at the peak); the drain check below still applies there.
+if [ -n "$DEBUG_KERNEL" ]; then
+	say "# (e) l4lb_conn objects: peak $peak_slab, not judged under the debug kernel (KASAN quarantine)"
+elif [ "$peak_slab" -le $((CONN_MAX + base_slab + CONN_MAX / 4)) ]; then
 	ok "(e) l4lb_conn objects bounded too (peak $peak_slab)"
 else
 	not_ok "(e) l4lb_conn objects bounded" "peak $peak_slab, conn_max $CONN_MAX, before $base_slab"

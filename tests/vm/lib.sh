@@ -24,13 +24,16 @@ L4LB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 L4LB_KO=${L4LB_KO:-$L4LB_ROOT/l4lb.ko}
 IPVSCTL=${IPVSCTL:-$L4LB_ROOT/tools/ipvsctl/ipvsctl}
 TEST_DIR=$L4LB_ROOT/tests/vm
+# DEBUG_KERNEL: 1 under the debug kernel of make check-debug (KASAN,
+# lockdep... under TCG; its release ends in -debug).
 # SLOW: how many times longer the checks bound to short timeouts allow (a
 # flow must still be listed a moment after it was made): 5 under the debug
-# kernel of make check-debug (KASAN, lockdep... under TCG), else 1.
+# kernel, else 1. Exported for tests/vm/client.py.
 case $(uname -r) in
-*-debug) SLOW=${SLOW:-5} ;;
-*)       SLOW=${SLOW:-1} ;;
+*-debug) DEBUG_KERNEL=1 SLOW=${SLOW:-5} ;;
+*)       DEBUG_KERNEL=  SLOW=${SLOW:-1} ;;
 esac
+export SLOW
 SUITE=$(basename "$0" .sh)
 NS_PREFIX="l4lb-$$-"
 TEST_TMP=$(mktemp -d "/tmp/l4lb-$SUITE-$$.XXXXXX")
