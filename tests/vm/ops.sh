@@ -130,13 +130,13 @@ test_timeouts_sloppy() {
 	service -u 9103 rr
 	agent c udp 1 "$VIP" 9103 > /dev/null
 	check_match "timeouts: a UDP flow is listed" "^UDP " "$(conns 9103)"
-	wait_for -t $((udp + 6)) sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9103 '"
+	wait_for -t 8 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9103 '"
 	check_eq "timeouts: the UDP flow expires after $udp s" "" "$(conns 9103)"
 
 	vs d -A -t "$VIP:9104" -s rr
 	vs d -a -t "$VIP:9104" -r 192.168.1.2:9000 -m
 	agent c open idle "$VIP" 9104 > /dev/null
-	wait_for -t $((tcp + 7)) sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9104 '"
+	wait_for -t 10 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9104 '"
 	check_eq "timeouts: an idle established flow expires after $tcp s" "" \
 		"$(conns 9104)"
 	check_match "sloppy_tcp=0: a mid-flow packet of an expired flow is refused" \
@@ -145,7 +145,7 @@ test_timeouts_sloppy() {
 
 	n d sysctl -qw net.l4lb.sloppy_tcp=1
 	agent c open idle2 "$VIP" 9104 > /dev/null
-	wait_for -t $((tcp + 7)) sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9104 '"
+	wait_for -t 10 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9104 '"
 	check_match "sloppy_tcp=1: a mid-flow packet creates the flow again" \
 		"^ok s1 " "$(agent c send idle2 x)"
 	check_match "sloppy_tcp=1: the adopted flow is ESTABLISHED" \
