@@ -42,8 +42,8 @@
 #   scripts/vm-run -- env FUZZ_PKT_COUNT=200000 tests/vm/fuzz.sh):
 #   FUZZ_GENL_COUNT     genl_fuzz messages (default 100000)
 #   FUZZ_GENL_RO_COUNT  genl_fuzz -r messages as nobody (default 10000)
-#   FUZZ_PKT_COUNT      pkt_inject packets (default 1000000: about 4
-#                       minutes under TCG with slub_debug at ~4000 pps;
+#   FUZZ_PKT_COUNT      pkt_inject packets (default 1000000: 250-300 s
+#                       under TCG with slub_debug at ~3300-4000 pps;
 #                       make soak sends 5000000 and 1000000 messages)
 #   FUZZ_PKT_JOBS       pkt_inject injector processes (default: one per
 #                       CPU; the kernel forwards in the sender's context)
