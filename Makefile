@@ -33,7 +33,7 @@ DEBUGK_DIR := build/debugk
 
 all: module cli
 
-$(SETUP_STAMP): scripts/setup
+$(SETUP_STAMP): scripts/setup scripts/deps
 	scripts/setup
 	@touch $@
 

@@ -62,7 +62,7 @@ want_json() {
 	# $1: a python expression over the parsed document d that must hold.
 	# One interpreter per check: python3 takes a while to start.
 	if ! command -v python3 >/dev/null; then
-		why+=" python3 missing, cannot check JSON;"
+		why+=" python3 missing (scripts/deps), cannot check JSON;"
 		return
 	fi
 	python3 -c "import json, sys
@@ -702,7 +702,7 @@ if command -v groff >/dev/null; then
 	groff -man -Tutf8 -ww "$MAN" >/dev/null 2>"$ERR" || why+=" groff failed;"
 	[[ -s $ERR ]] && why+=" $(flat "$ERR");"
 else
-	echo "# groff is missing: the man page was not rendered"
+	why+=" groff is missing (package groff-base, scripts/deps);"
 fi
 end
 
