@@ -267,7 +267,6 @@ void l4lb_conn_gc_work(struct work_struct *work);
 /* proto_tcp.c */
 void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 			 enum l4lb_dir dir, const struct tcphdr *th);
-const char *l4lb_tcp_state_name(unsigned int state);
 unsigned long l4lb_conn_timeout(struct l4lb_net *ln,
 				const struct l4lb_conn *cp, unsigned int state);
 
