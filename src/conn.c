@@ -423,29 +423,46 @@ struct l4lb_conn *l4lb_conn_walk_peek(struct rhashtable_iter *iter)
 	return NULL;
 }
 
-/* Retire every connection. */
-static void l4lb_conn_sweep_all(struct l4lb_net *ln)
+/*
+ * The table walker: call @fn on every flow and template from @iter's
+ * place on (a flow's reply node is skipped), for at most @budget hash
+ * nodes, and let others run every 1024 nodes. The caller has started
+ * @iter. Returns false when @budget ran out before the end of the table.
+ */
+static bool l4lb_conn_walk(struct l4lb_net *ln, struct rhashtable_iter *iter,
+			   unsigned int budget,
+			   void (*fn)(struct l4lb_net *ln, struct l4lb_conn *cp))
 {
-	struct rhashtable_iter iter;
 	unsigned int n = 0;
 	void *node;
 
-	rhashtable_walk_enter(&ln->conn_table, &iter);
-	rhashtable_walk_start(&iter);
-	while ((node = rhashtable_walk_next(&iter))) {
+	while ((node = rhashtable_walk_next(iter))) {
 		if (IS_ERR(node)) {
 			if (PTR_ERR(node) == -EAGAIN)
 				continue;
 			break;
 		}
 		if (!l4lb_node_is_reply(node))
-			l4lb_conn_expire(ln, node);
-		if (!(++n % 1024)) {
-			rhashtable_walk_stop(&iter);
+			fn(ln, l4lb_node_conn(node));
+		if (++n == budget)
+			return false;
+		if (!(n % 1024)) {
+			rhashtable_walk_stop(iter);
 			cond_resched();
-			rhashtable_walk_start(&iter);
+			rhashtable_walk_start(iter);
 		}
 	}
+	return true;
+}
+
+/* Retire every connection. */
+static void l4lb_conn_sweep_all(struct l4lb_net *ln)
+{
+	struct rhashtable_iter iter;
+
+	rhashtable_walk_enter(&ln->conn_table, &iter);
+	rhashtable_walk_start(&iter);
+	l4lb_conn_walk(ln, &iter, UINT_MAX, l4lb_conn_expire);
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 }
@@ -457,14 +474,13 @@ void l4lb_conn_flush(struct l4lb_net *ln)
 		l4lb_conn_sweep_all(ln);
 }
 
-static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
-			     unsigned long now)
+static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp)
 {
 	unsigned long expires = READ_ONCE(cp->expires);
 
 	if (l4lb_conn_expired(cp))
 		l4lb_conn_expire(ln, cp);
-	else if (time_before(now, expires))
+	else if (time_before(jiffies, expires))
 		l4lb_gc_due(ln, expires);
 	/* Else a template its flows hold: the last of them to go says. */
 }
@@ -480,7 +496,7 @@ static void l4lb_conn_gc(struct l4lb_net *ln)
 				    L4LB_GC_STEPS);
 	struct rhashtable_iter *iter = &ln->gc_iter;
 	unsigned long now = jiffies;
-	void *node;
+	bool done;
 
 	if (!ln->gc_sweeping) {
 		if (time_before(now, READ_ONCE(ln->gc_next)))
@@ -490,27 +506,10 @@ static void l4lb_conn_gc(struct l4lb_net *ln)
 		ln->gc_sweeping = true;
 	}
 	rhashtable_walk_start(iter);
-	while ((node = rhashtable_walk_next(iter))) {
-		struct l4lb_conn *cp = node;
-
-		if (IS_ERR(node)) {
-			if (PTR_ERR(node) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (!l4lb_node_is_reply(node))
-			l4lb_conn_gc_one(ln, cp, now);
-		if (!--budget)
-			break;
-		if (!(budget % 1024)) {
-			rhashtable_walk_stop(iter);
-			cond_resched();
-			rhashtable_walk_start(iter);
-		}
-	}
+	done = l4lb_conn_walk(ln, iter, budget, l4lb_conn_gc_one);
 	rhashtable_walk_stop(iter);
-	if (!node || IS_ERR(node)) {
-		/* Done: the next sweep starts from the top. */
+	if (done) {
+		/* The next sweep starts from the top. */
 		rhashtable_walk_exit(iter);
 		rhashtable_walk_enter(&ln->conn_table, iter);
 		ln->gc_sweeping = false;
