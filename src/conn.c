@@ -170,6 +170,12 @@ void l4lb_conn_table_destroy(struct l4lb_net *ln)
 	rhashtable_destroy(&ln->conn_table);
 }
 
+/* No flow and no template left. */
+bool l4lb_conn_table_empty(struct l4lb_net *ln)
+{
+	return !atomic_read(&ln->conn_table.nelems);
+}
+
 unsigned int l4lb_conn_count(struct l4lb_net *ln)
 {
 	return atomic_read(&ln->nr_conns);
@@ -470,7 +476,7 @@ static void l4lb_conn_sweep_all(struct l4lb_net *ln)
 void l4lb_conn_flush(struct l4lb_net *ln)
 {
 	/* A resize may make one walk miss entries: repeat until empty. */
-	while (atomic_read(&ln->conn_table.nelems))
+	while (!l4lb_conn_table_empty(ln))
 		l4lb_conn_sweep_all(ln);
 }
 
@@ -489,7 +495,7 @@ static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp)
  * One step of a sweep: retire what expired and note, for the next
  * sweep, when the rest will.
  */
-static void l4lb_conn_gc(struct l4lb_net *ln)
+void l4lb_conn_gc(struct l4lb_net *ln)
 {
 	unsigned int budget = max_t(unsigned int, L4LB_GC_NODES,
 				    atomic_read(&ln->conn_table.nelems) /
@@ -516,26 +522,14 @@ static void l4lb_conn_gc(struct l4lb_net *ln)
 	}
 }
 
-/* Mid-sweep, or one is due within the second: the next step is near. */
-static bool l4lb_conn_gc_soon(struct l4lb_net *ln)
+/*
+ * When the sweeper should look again: mid-sweep, or with a flow due
+ * within the second, after a step; else in a second.
+ */
+unsigned long l4lb_conn_gc_delay(struct l4lb_net *ln)
 {
-	return ln->gc_sweeping ||
-	       time_before(READ_ONCE(ln->gc_next), jiffies + HZ);
-}
-
-void l4lb_conn_gc_work(struct work_struct *work)
-{
-	struct l4lb_net *ln = container_of(to_delayed_work(work),
-					   struct l4lb_net, gc_work);
-
-	l4lb_conn_gc(ln);
-
-	/* The last connection of a netns without services takes the hooks. */
-	mutex_lock(&ln->lock);
-	if (!ln->nr_services && !atomic_read(&ln->conn_table.nelems))
-		l4lb_hooks_disable(ln);
-	if (ln->hooks_on)
-		queue_delayed_work(system_power_efficient_wq, &ln->gc_work,
-				   l4lb_conn_gc_soon(ln) ? L4LB_GC_STEP : HZ);
-	mutex_unlock(&ln->lock);
+	if (ln->gc_sweeping ||
+	    time_before(READ_ONCE(ln->gc_next), jiffies + HZ))
+		return L4LB_GC_STEP;
+	return HZ;
 }

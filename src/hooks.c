@@ -311,27 +311,13 @@ static const struct nf_hook_ops l4lb_nf_ops[] = {
 	},
 };
 
-int l4lb_hooks_enable(struct l4lb_net *ln)
+/* When the hooks are on is netns.c's to say. */
+int l4lb_hooks_register(struct net *net)
 {
-	int err;
-
-	lockdep_assert_held(&ln->lock);
-	if (ln->hooks_on)
-		return 0;
-	err = nf_register_net_hooks(ln->net, l4lb_nf_ops,
-				    ARRAY_SIZE(l4lb_nf_ops));
-	if (err)
-		return err;
-	ln->hooks_on = true;
-	queue_delayed_work(system_power_efficient_wq, &ln->gc_work, HZ);
-	return 0;
+	return nf_register_net_hooks(net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
 }
 
-void l4lb_hooks_disable(struct l4lb_net *ln)
+void l4lb_hooks_unregister(struct net *net)
 {
-	lockdep_assert_held(&ln->lock);
-	if (!ln->hooks_on)
-		return;
-	nf_unregister_net_hooks(ln->net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
-	ln->hooks_on = false;
+	nf_unregister_net_hooks(net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
 }

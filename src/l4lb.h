@@ -236,6 +236,16 @@ static inline void l4lb_gc_due(struct l4lb_net *ln, unsigned long expires)
 extern unsigned int l4lb_net_id;
 extern struct pernet_operations l4lb_net_ops;
 
+struct l4lb_svc_key;
+struct l4lb_svc_conf;
+struct l4lb_sched_ops;
+struct netlink_ext_ack;
+struct l4lb_service *l4lb_net_add_service(struct l4lb_net *ln,
+					  const struct l4lb_svc_key *key,
+					  const struct l4lb_sched_ops *sched,
+					  const struct l4lb_svc_conf *conf,
+					  struct netlink_ext_ack *extack);
+
 static inline struct l4lb_net *l4lb_pernet(struct net *net)
 {
 	return net_generic(net, l4lb_net_id);
@@ -262,7 +272,9 @@ void l4lb_conn_flush(struct l4lb_net *ln);
 struct l4lb_conn *l4lb_conn_walk_peek(struct rhashtable_iter *iter);
 unsigned int l4lb_conn_count(struct l4lb_net *ln);
 unsigned int l4lb_conn_buckets(struct l4lb_net *ln);
-void l4lb_conn_gc_work(struct work_struct *work);
+bool l4lb_conn_table_empty(struct l4lb_net *ln);
+void l4lb_conn_gc(struct l4lb_net *ln);
+unsigned long l4lb_conn_gc_delay(struct l4lb_net *ln);
 
 /* proto_tcp.c */
 void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
@@ -365,12 +377,13 @@ int l4lb_sysctl_init(struct l4lb_net *ln);
 void l4lb_sysctl_exit(struct l4lb_net *ln);
 
 /* est.c */
-void l4lb_est_work(struct work_struct *work);
+#define L4LB_EST_INTERVAL	(2 * HZ)
+void l4lb_est_run(struct l4lb_net *ln);
 void l4lb_est_rates(const struct l4lb_est *est, u64 *rates);
 
 /* hooks.c */
-int l4lb_hooks_enable(struct l4lb_net *ln);
-void l4lb_hooks_disable(struct l4lb_net *ln);
+int l4lb_hooks_register(struct net *net);
+void l4lb_hooks_unregister(struct net *net);
 
 /* xmit.c */
 int l4lb_nat_reply(struct sk_buff *skb, struct l4lb_conn *cp,

@@ -216,7 +216,7 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&ln->lock);
-	svc = l4lb_service_add(ln, &key, sched, &conf, info->extack);
+	svc = l4lb_net_add_service(ln, &key, sched, &conf, info->extack);
 	mutex_unlock(&ln->lock);
 	return PTR_ERR_OR_ZERO(svc);
 }

@@ -164,11 +164,6 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	if (err)
 		goto err_stats;
 
-	err = l4lb_hooks_enable(ln);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
-		goto err_state;
-	}
 	err = rhashtable_lookup_insert_fast(&ln->svc_table, &svc->node,
 					    l4lb_svc_params);
 	if (err) {
@@ -177,9 +172,7 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 		goto err_state;
 	}
 	list_add_tail(&svc->list, &ln->services);
-	if (!ln->nr_services++)
-		queue_delayed_work(system_power_efficient_wq, &ln->est_work,
-				   2 * HZ);
+	ln->nr_services++;
 	ln->gen++;
 	return svc;
 
