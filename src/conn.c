@@ -365,7 +365,7 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 		l4lb_conn_expire(ln, cp);
 		return ERR_PTR(IS_ERR(old) ? PTR_ERR(old) : -EEXIST);
 	}
-	l4lb_dest_load_changed(dest);
+	l4lb_sched_load_changed(dest);
 	l4lb_stats_conn(dest);
 	return cp;
 
@@ -401,7 +401,7 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 			atomic_dec(&dest->active);
 		else
 			atomic_dec(&dest->inactive);
-		l4lb_dest_load_changed(dest);
+		l4lb_sched_load_changed(dest);
 		/* Its template may be free to go now. */
 		if (cp->tmpl)
 			l4lb_gc_due(ln, jiffies);

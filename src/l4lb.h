@@ -316,11 +316,14 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight);
 void l4lb_dest_del(struct l4lb_dest *dest);
 void l4lb_dest_put(struct l4lb_dest *dest);
-void l4lb_dest_load_changed(struct l4lb_dest *dest);
-struct l4lb_dest *l4lb_schedule(struct l4lb_service *svc);
 
 /* sched.c */
 const struct l4lb_sched_ops *l4lb_sched_find(const char *name);
+int l4lb_sched_rebuild(struct l4lb_service *svc,
+		       const struct l4lb_sched_ops *sched,
+		       struct l4lb_dest *edit, u32 weight);
+struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc);
+void l4lb_sched_load_changed(struct l4lb_dest *dest);
 
 extern const struct l4lb_sched_ops l4lb_sched_rr;
 extern const struct l4lb_sched_ops l4lb_sched_wrr;
@@ -366,11 +369,11 @@ void l4lb_stats_conn(struct l4lb_dest *dest);
 void l4lb_stats_in(struct l4lb_dest *dest, unsigned int len);
 void l4lb_stats_out(struct l4lb_dest *dest, unsigned int len);
 
-/* persist.c */
-struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
-					struct l4lb_service *svc,
+/* schedule.c */
+struct l4lb_conn *l4lb_conn_for_request(struct l4lb_net *ln,
+					struct sk_buff *skb,
 					const struct l4lb_tuple *t,
-					struct l4lb_conn **tmpl);
+					const struct tcphdr *th);
 
 /* sysctl.c */
 int l4lb_sysctl_init(struct l4lb_net *ln);

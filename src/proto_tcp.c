@@ -141,5 +141,5 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 		l4lb_gc_due(ln, exp);
 
 	if (moved)
-		l4lb_dest_load_changed(dest);
+		l4lb_sched_load_changed(dest);
 }
