@@ -11,11 +11,15 @@
  * the table for the idle rest, once something may have expired and in
  * bounded steps (l4lb_conn_gc()).
  */
+#include <linux/rhashtable.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
 
 /*
  * The sweeper only starts a sweep once something may have expired, or

@@ -6,7 +6,9 @@
  * L4LB_EST_INTERVAL while the netns has services; the packet path is not
  * involved.
  */
-#include "l4lb.h"
+#include "netns.h"
+#include "service.h"
+#include "stats.h"
 
 #define L4LB_EST_SHIFT		10	/* fixed point for the averages */
 

@@ -22,7 +22,12 @@
 #include <linux/udp.h>
 #include <net/ip.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "hooks.h"
+#include "netns.h"
+#include "schedule.h"
+#include "stats.h"
+#include "xmit.h"
 
 static void l4lb_tuple_fill(struct l4lb_tuple *t, __be32 saddr, __be32 daddr,
 			    const __be16 *ports, u8 protocol, u8 dir)

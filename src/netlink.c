@@ -15,8 +15,12 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-#include "l4lb.h"
 #include "netlink.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
+#include "xmit.h"
 
 
 static const struct nla_policy l4lb_stats_policy[L4LB_STATS_A_MAX + 1] = {

@@ -9,9 +9,14 @@
  * estimator while there are services. Nothing else starts or stops them.
  */
 #include <linux/jiffies.h>
+#include <linux/netlink.h>
 #include <net/net_namespace.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "hooks.h"
+#include "netns.h"
+#include "service.h"
+#include "stats.h"
 
 unsigned int l4lb_net_id __read_mostly;
 

@@ -9,7 +9,9 @@
  */
 #include <linux/tcp.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "sched.h"
+#include "service.h"
 
 enum { EV_SYN, EV_FIN, EV_ACK, EV_RST, EV_MAX };
 

@@ -10,7 +10,9 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
-#include "l4lb.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
 
 static const struct l4lb_sched_ops *const l4lb_scheds[] = {
 	&l4lb_sched_rr,

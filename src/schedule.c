@@ -21,7 +21,12 @@
 #include <linux/icmp.h>
 #include <linux/tcp.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "netns.h"
+#include "sched.h"
+#include "schedule.h"
+#include "service.h"
+#include "xmit.h"
 
 static bool l4lb_tmpl_usable(struct l4lb_net *ln, struct l4lb_conn *tmpl)
 {

@@ -9,9 +9,13 @@
  * the server they had; memory goes once the last user is gone, after an
  * RCU grace period.
  */
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 
-#include "l4lb.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
 
 static const struct rhashtable_params l4lb_svc_params = {
 	.head_offset		= offsetof(struct l4lb_service, node),
