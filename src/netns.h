@@ -18,6 +18,7 @@
 #ifndef _L4LB_NETNS_H
 #define _L4LB_NETNS_H
 
+#include <linux/build_bug.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
@@ -46,6 +47,10 @@ struct l4lb_sysctl {
 	int conn_max;
 };
 
+/*
+ * Why a packet was dropped. Same order as the L4LB_A_DROP_* attributes:
+ * netlink_show.c reports reason i as L4LB_A_DROP_CONN_MAX + i.
+ */
 enum l4lb_drop {
 	L4LB_DROP_CONN_MAX,
 	L4LB_DROP_NO_DEST,
@@ -55,6 +60,13 @@ enum l4lb_drop {
 	L4LB_DROP_MAX
 };
 
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_CONN_MAX == L4LB_A_DROP_CONN_MAX);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NO_DEST == L4LB_A_DROP_NO_DEST);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NOMEM == L4LB_A_DROP_NOMEM);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NO_ROUTE == L4LB_A_DROP_NO_ROUTE);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_CLASH == L4LB_A_DROP_CLASH);
+/* A new reason needs its attribute first. */
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_MAX == L4LB_A_DROP_CLASH + 1);
 
 struct l4lb_drops {
 	unsigned long cnt[L4LB_DROP_MAX];

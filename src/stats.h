@@ -6,11 +6,16 @@
 #ifndef _L4LB_STATS_H
 #define _L4LB_STATS_H
 
+#include <linux/build_bug.h>
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
 #include <uapi/linux/l4lb.h>
 
-/* Same order as enum l4lb_stats_attr, minus its UNSPEC. */
+/*
+ * Same order as enum l4lb_stats_attr, minus its UNSPEC: netlink_show.c
+ * reports counter i as L4LB_STATS_A_CONNS + i and its rate as
+ * L4LB_STATS_A_CPS + i.
+ */
 enum l4lb_counter {
 	L4LB_CNT_CONNS,
 	L4LB_CNT_INPKTS,
@@ -20,6 +25,19 @@ enum l4lb_counter {
 	L4LB_CNT_MAX
 };
 
+static_assert(L4LB_STATS_A_CONNS + L4LB_CNT_CONNS == L4LB_STATS_A_CONNS);
+static_assert(L4LB_STATS_A_CONNS + L4LB_CNT_INPKTS == L4LB_STATS_A_INPKTS);
+static_assert(L4LB_STATS_A_CONNS + L4LB_CNT_OUTPKTS == L4LB_STATS_A_OUTPKTS);
+static_assert(L4LB_STATS_A_CONNS + L4LB_CNT_INBYTES == L4LB_STATS_A_INBYTES);
+static_assert(L4LB_STATS_A_CONNS + L4LB_CNT_OUTBYTES == L4LB_STATS_A_OUTBYTES);
+static_assert(L4LB_STATS_A_CPS + L4LB_CNT_CONNS == L4LB_STATS_A_CPS);
+static_assert(L4LB_STATS_A_CPS + L4LB_CNT_INPKTS == L4LB_STATS_A_INPPS);
+static_assert(L4LB_STATS_A_CPS + L4LB_CNT_OUTPKTS == L4LB_STATS_A_OUTPPS);
+static_assert(L4LB_STATS_A_CPS + L4LB_CNT_INBYTES == L4LB_STATS_A_INBPS);
+static_assert(L4LB_STATS_A_CPS + L4LB_CNT_OUTBYTES == L4LB_STATS_A_OUTBPS);
+/* A new counter needs its two attributes first. */
+static_assert(L4LB_STATS_A_CONNS + L4LB_CNT_MAX == L4LB_STATS_A_OUTBYTES + 1);
+static_assert(L4LB_STATS_A_CPS + L4LB_CNT_MAX == L4LB_STATS_A_OUTBPS + 1);
 
 struct l4lb_stats_cpu {
 	u64_stats_t cnt[L4LB_CNT_MAX];
