@@ -11,11 +11,15 @@
  * the table for the idle rest, once something may have expired and in
  * bounded steps (l4lb_conn_gc()).
  */
+#include <linux/rhashtable.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
 
 /*
  * The sweeper only starts a sweep once something may have expired, or
@@ -168,6 +172,12 @@ void l4lb_conn_table_destroy(struct l4lb_net *ln)
 {
 	rhashtable_walk_exit(&ln->gc_iter);
 	rhashtable_destroy(&ln->conn_table);
+}
+
+/* No flow and no template left. */
+bool l4lb_conn_table_empty(struct l4lb_net *ln)
+{
+	return !atomic_read(&ln->conn_table.nelems);
 }
 
 unsigned int l4lb_conn_count(struct l4lb_net *ln)
@@ -359,7 +369,7 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 		l4lb_conn_expire(ln, cp);
 		return ERR_PTR(IS_ERR(old) ? PTR_ERR(old) : -EEXIST);
 	}
-	l4lb_dest_load_changed(dest);
+	l4lb_sched_load_changed(dest);
 	l4lb_stats_conn(dest);
 	return cp;
 
@@ -395,7 +405,7 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 			atomic_dec(&dest->active);
 		else
 			atomic_dec(&dest->inactive);
-		l4lb_dest_load_changed(dest);
+		l4lb_sched_load_changed(dest);
 		/* Its template may be free to go now. */
 		if (cp->tmpl)
 			l4lb_gc_due(ln, jiffies);
@@ -423,29 +433,46 @@ struct l4lb_conn *l4lb_conn_walk_peek(struct rhashtable_iter *iter)
 	return NULL;
 }
 
-/* Retire every connection. */
-static void l4lb_conn_sweep_all(struct l4lb_net *ln)
+/*
+ * The table walker: call @fn on every flow and template from @iter's
+ * place on (a flow's reply node is skipped), for at most @budget hash
+ * nodes, and let others run every 1024 nodes. The caller has started
+ * @iter. Returns false when @budget ran out before the end of the table.
+ */
+static bool l4lb_conn_walk(struct l4lb_net *ln, struct rhashtable_iter *iter,
+			   unsigned int budget,
+			   void (*fn)(struct l4lb_net *ln, struct l4lb_conn *cp))
 {
-	struct rhashtable_iter iter;
 	unsigned int n = 0;
 	void *node;
 
-	rhashtable_walk_enter(&ln->conn_table, &iter);
-	rhashtable_walk_start(&iter);
-	while ((node = rhashtable_walk_next(&iter))) {
+	while ((node = rhashtable_walk_next(iter))) {
 		if (IS_ERR(node)) {
 			if (PTR_ERR(node) == -EAGAIN)
 				continue;
 			break;
 		}
 		if (!l4lb_node_is_reply(node))
-			l4lb_conn_expire(ln, node);
-		if (!(++n % 1024)) {
-			rhashtable_walk_stop(&iter);
+			fn(ln, l4lb_node_conn(node));
+		if (++n == budget)
+			return false;
+		if (!(n % 1024)) {
+			rhashtable_walk_stop(iter);
 			cond_resched();
-			rhashtable_walk_start(&iter);
+			rhashtable_walk_start(iter);
 		}
 	}
+	return true;
+}
+
+/* Retire every connection. */
+static void l4lb_conn_sweep_all(struct l4lb_net *ln)
+{
+	struct rhashtable_iter iter;
+
+	rhashtable_walk_enter(&ln->conn_table, &iter);
+	rhashtable_walk_start(&iter);
+	l4lb_conn_walk(ln, &iter, UINT_MAX, l4lb_conn_expire);
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 }
@@ -453,18 +480,17 @@ static void l4lb_conn_sweep_all(struct l4lb_net *ln)
 void l4lb_conn_flush(struct l4lb_net *ln)
 {
 	/* A resize may make one walk miss entries: repeat until empty. */
-	while (atomic_read(&ln->conn_table.nelems))
+	while (!l4lb_conn_table_empty(ln))
 		l4lb_conn_sweep_all(ln);
 }
 
-static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
-			     unsigned long now)
+static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp)
 {
 	unsigned long expires = READ_ONCE(cp->expires);
 
 	if (l4lb_conn_expired(cp))
 		l4lb_conn_expire(ln, cp);
-	else if (time_before(now, expires))
+	else if (time_before(jiffies, expires))
 		l4lb_gc_due(ln, expires);
 	/* Else a template its flows hold: the last of them to go says. */
 }
@@ -473,14 +499,14 @@ static void l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
  * One step of a sweep: retire what expired and note, for the next
  * sweep, when the rest will.
  */
-static void l4lb_conn_gc(struct l4lb_net *ln)
+void l4lb_conn_gc(struct l4lb_net *ln)
 {
 	unsigned int budget = max_t(unsigned int, L4LB_GC_NODES,
 				    atomic_read(&ln->conn_table.nelems) /
 				    L4LB_GC_STEPS);
 	struct rhashtable_iter *iter = &ln->gc_iter;
 	unsigned long now = jiffies;
-	void *node;
+	bool done;
 
 	if (!ln->gc_sweeping) {
 		if (time_before(now, READ_ONCE(ln->gc_next)))
@@ -490,53 +516,24 @@ static void l4lb_conn_gc(struct l4lb_net *ln)
 		ln->gc_sweeping = true;
 	}
 	rhashtable_walk_start(iter);
-	while ((node = rhashtable_walk_next(iter))) {
-		struct l4lb_conn *cp = node;
-
-		if (IS_ERR(node)) {
-			if (PTR_ERR(node) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (!l4lb_node_is_reply(node))
-			l4lb_conn_gc_one(ln, cp, now);
-		if (!--budget)
-			break;
-		if (!(budget % 1024)) {
-			rhashtable_walk_stop(iter);
-			cond_resched();
-			rhashtable_walk_start(iter);
-		}
-	}
+	done = l4lb_conn_walk(ln, iter, budget, l4lb_conn_gc_one);
 	rhashtable_walk_stop(iter);
-	if (!node || IS_ERR(node)) {
-		/* Done: the next sweep starts from the top. */
+	if (done) {
+		/* The next sweep starts from the top. */
 		rhashtable_walk_exit(iter);
 		rhashtable_walk_enter(&ln->conn_table, iter);
 		ln->gc_sweeping = false;
 	}
 }
 
-/* Mid-sweep, or one is due within the second: the next step is near. */
-static bool l4lb_conn_gc_soon(struct l4lb_net *ln)
+/*
+ * When the sweeper should look again: mid-sweep, or with a flow due
+ * within the second, after a step; else in a second.
+ */
+unsigned long l4lb_conn_gc_delay(struct l4lb_net *ln)
 {
-	return ln->gc_sweeping ||
-	       time_before(READ_ONCE(ln->gc_next), jiffies + HZ);
-}
-
-void l4lb_conn_gc_work(struct work_struct *work)
-{
-	struct l4lb_net *ln = container_of(to_delayed_work(work),
-					   struct l4lb_net, gc_work);
-
-	l4lb_conn_gc(ln);
-
-	/* The last connection of a netns without services takes the hooks. */
-	mutex_lock(&ln->lock);
-	if (!ln->nr_services && !atomic_read(&ln->conn_table.nelems))
-		l4lb_hooks_disable(ln);
-	if (ln->hooks_on)
-		queue_delayed_work(system_power_efficient_wq, &ln->gc_work,
-				   l4lb_conn_gc_soon(ln) ? L4LB_GC_STEP : HZ);
-	mutex_unlock(&ln->lock);
+	if (ln->gc_sweeping ||
+	    time_before(READ_ONCE(ln->gc_next), jiffies + HZ))
+		return L4LB_GC_STEP;
+	return HZ;
 }

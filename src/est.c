@@ -2,12 +2,14 @@
 /*
  * Rate estimator: every 2 s, per service and dest, the counter deltas are
  * folded into an exponentially weighted average (weight 1/4, so a step
- * change shows within a few seconds). One worker per netns, running only
- * while the netns has services; the packet path is not involved.
+ * change shows within a few seconds). netns.c runs a pass every
+ * L4LB_EST_INTERVAL while the netns has services; the packet path is not
+ * involved.
  */
-#include "l4lb.h"
+#include "netns.h"
+#include "service.h"
+#include "stats.h"
 
-#define L4LB_EST_INTERVAL	(2 * HZ)
 #define L4LB_EST_SHIFT		10	/* fixed point for the averages */
 
 static void l4lb_est_update(struct l4lb_est *est,
@@ -36,22 +38,17 @@ void l4lb_est_rates(const struct l4lb_est *est, u64 *rates)
 			   L4LB_EST_SHIFT;
 }
 
-void l4lb_est_work(struct work_struct *work)
+/* One estimator pass over every service and dest of @ln. */
+void l4lb_est_run(struct l4lb_net *ln)
 {
-	struct l4lb_net *ln = container_of(to_delayed_work(work),
-					   struct l4lb_net, est_work);
 	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
 
-	mutex_lock(&ln->lock);
+	lockdep_assert_held(&ln->lock);
 	list_for_each_entry(svc, &ln->services, list) {
 		l4lb_est_update(&svc->est, svc->stats);
 		list_for_each_entry(dest, &svc->dests, list)
 			l4lb_est_update(&dest->est, dest->stats);
 		cond_resched();
 	}
-	if (ln->nr_services)
-		queue_delayed_work(system_power_efficient_wq, &ln->est_work,
-				   L4LB_EST_INTERVAL);
-	mutex_unlock(&ln->lock);
 }

@@ -12,9 +12,8 @@
  * address that routing would reject as a source: a NAT director needs
  * net.ipv4.ip_forward=1 for them.
  *
- * A TCP packet that is not a SYN and matches no connection is left alone
- * (unless net.l4lb.sloppy_tcp): the local stack answers it with a RST,
- * which is what the client needs.
+ * The hooks parse and dispatch: which connection a request belongs to is
+ * schedule.c's to say, its state proto_tcp.c's, how it leaves xmit.c's.
  */
 #include <linux/icmp.h>
 #include <linux/netfilter_ipv4.h>
@@ -23,7 +22,12 @@
 #include <linux/udp.h>
 #include <net/ip.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "hooks.h"
+#include "netns.h"
+#include "schedule.h"
+#include "stats.h"
+#include "xmit.h"
 
 static void l4lb_tuple_fill(struct l4lb_tuple *t, __be32 saddr, __be32 daddr,
 			    const __be16 *ports, u8 protocol, u8 dir)
@@ -84,90 +88,6 @@ static unsigned int l4lb_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			  inner_off + inner->ihl * 4))
 		return NF_DROP;
 	return NF_ACCEPT;
-}
-
-/*
- * A flow's first packet: schedule it and create its connection. Returns
- * NULL to let the packet pass untouched, an ERR_PTR to drop it.
- */
-static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
-					    struct sk_buff *skb,
-					    const struct l4lb_tuple *t,
-					    const struct tcphdr *th)
-{
-	u8 state = th ? L4LB_TCP_SYN_RECV : L4LB_TCP_NONE;
-	struct l4lb_conn *tmpl = NULL, *cp;
-	struct l4lb_service *svc;
-	struct l4lb_svc_key key;
-	struct l4lb_dest *dest;
-	int max;
-
-	/* Only a SYN opens a TCP flow, unless sloppy_tcp adopts mid-flow. */
-	if (th && (!th->syn || th->ack || th->rst)) {
-		if (th->rst || !READ_ONCE(ln->sysctl.sloppy_tcp))
-			return NULL;
-		state = th->syn ? L4LB_TCP_SYN_RECV : L4LB_TCP_ESTABLISHED;
-	}
-	memset(&key, 0, sizeof(key));
-	key.addr = t->dst;
-	key.port = t->dport;
-	key.af = t->af;
-	key.protocol = t->protocol;
-	svc = l4lb_service_lookup(ln, &key);
-	if (!svc)
-		return NULL;
-
-	max = READ_ONCE(ln->sysctl.conn_max);
-	if (max && atomic_read(&ln->nr_conns) >= max) {
-		l4lb_drop(ln, L4LB_DROP_CONN_MAX);
-		return ERR_PTR(-ENOSPC);
-	}
-	if (svc->flags & L4LB_SVC_F_PERSISTENT)
-		dest = l4lb_persist_schedule(ln, svc, t, &tmpl);
-	else
-		dest = l4lb_schedule(svc);
-	if (!dest) {
-		/* No server can take it: fail fast rather than time out. */
-		l4lb_drop(ln, L4LB_DROP_NO_DEST);
-		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
-		return ERR_PTR(-EHOSTUNREACH);
-	}
-	cp = l4lb_conn_new(ln, t, dest, tmpl, state);
-	if (IS_ERR(cp))
-		l4lb_drop(ln, PTR_ERR(cp) == -EEXIST ? L4LB_DROP_CLASH :
-			      PTR_ERR(cp) == -ENOSPC ? L4LB_DROP_CONN_MAX :
-						       L4LB_DROP_NOMEM);
-	return cp;
-}
-
-/*
- * A connection found for a request, or NULL when it must go: it expired;
- * its server was deleted and expire_nodest_conn is set (the packet is
- * dropped, @drop); or a new SYN reuses the client port of a closed flow
- * and conn_reuse_mode schedules it afresh at once.
- */
-static struct l4lb_conn *l4lb_conn_check(struct l4lb_net *ln,
-					 struct l4lb_conn *cp,
-					 const struct tcphdr *th, bool *drop)
-{
-	u8 state = READ_ONCE(cp->state);
-
-	if (l4lb_conn_expired(cp))
-		goto expire;
-	if (READ_ONCE(cp->dest->gone) &&
-	    READ_ONCE(ln->sysctl.expire_nodest_conn)) {
-		*drop = true;
-		goto expire;
-	}
-	if (th && th->syn && !th->ack &&
-	    (state == L4LB_TCP_TIME_WAIT || state == L4LB_TCP_CLOSE) &&
-	    READ_ONCE(ln->sysctl.conn_reuse_mode))
-		goto expire;
-	return cp;
-
-expire:
-	l4lb_conn_expire(ln, cp);
-	return NULL;
 }
 
 /* A TCP or UDP packet as the hooks see it. */
@@ -242,21 +162,11 @@ static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
 	if (!l4lb_parse(skb, L4LB_DIR_ORIG, &p))
 		return NF_ACCEPT;
 
-	cp = l4lb_conn_lookup(ln, &p.t);
-	if (cp) {
-		bool drop = false;
-
-		cp = l4lb_conn_check(ln, cp, p.th, &drop);
-		if (drop)
-			return NF_DROP;
-	}
-	if (!cp) {
-		cp = l4lb_conn_schedule(ln, skb, &p.t, p.th);
-		if (!cp)
-			return NF_ACCEPT;
-		if (IS_ERR(cp))
-			return NF_DROP;
-	}
+	cp = l4lb_conn_for_request(ln, skb, &p.t, p.th);
+	if (!cp)
+		return NF_ACCEPT;
+	if (IS_ERR(cp))
+		return NF_DROP;
 
 	l4lb_conn_set_state(ln, cp, L4LB_DIR_ORIG, p.th);
 	l4lb_stats_in(cp->dest, skb->len);
@@ -311,27 +221,13 @@ static const struct nf_hook_ops l4lb_nf_ops[] = {
 	},
 };
 
-int l4lb_hooks_enable(struct l4lb_net *ln)
+/* When the hooks are on is netns.c's to say. */
+int l4lb_hooks_register(struct net *net)
 {
-	int err;
-
-	lockdep_assert_held(&ln->lock);
-	if (ln->hooks_on)
-		return 0;
-	err = nf_register_net_hooks(ln->net, l4lb_nf_ops,
-				    ARRAY_SIZE(l4lb_nf_ops));
-	if (err)
-		return err;
-	ln->hooks_on = true;
-	queue_delayed_work(system_power_efficient_wq, &ln->gc_work, HZ);
-	return 0;
+	return nf_register_net_hooks(net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
 }
 
-void l4lb_hooks_disable(struct l4lb_net *ln)
+void l4lb_hooks_unregister(struct net *net)
 {
-	lockdep_assert_held(&ln->lock);
-	if (!ln->hooks_on)
-		return;
-	nf_unregister_net_hooks(ln->net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
-	ln->hooks_on = false;
+	nf_unregister_net_hooks(net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
 }

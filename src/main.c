@@ -7,7 +7,10 @@
 #include <linux/rcupdate.h>
 #include <net/genetlink.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "netlink.h"
+#include "netns.h"
+#include "selftest.h"
 
 static int __init l4lb_init(void)
 {

@@ -15,23 +15,30 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-#include "l4lb.h"
 #include "netlink.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
+#include "xmit.h"
 
 
-static const struct nla_policy l4lb_stats_policy[L4LB_STATS_A_MAX + 1] = {
-	[L4LB_STATS_A_CONNS]	= { .type = NLA_U64 },
-	[L4LB_STATS_A_INPKTS]	= { .type = NLA_U64 },
-	[L4LB_STATS_A_OUTPKTS]	= { .type = NLA_U64 },
-	[L4LB_STATS_A_INBYTES]	= { .type = NLA_U64 },
-	[L4LB_STATS_A_OUTBYTES]	= { .type = NLA_U64 },
-};
+/*
+ * Policies, one per nesting level and a top level per command (the ops
+ * at the end), all validated strictly: an attribute a command does not
+ * take is refused, and one that the module only reports says so.
+ */
+#define L4LB_REPLY_ONLY {						\
+	.type = NLA_REJECT,						\
+	.reject_message = "reply-only attribute, not accepted in requests" \
+}
 
 /* Up to 30 days: long-lived flows are the point of a per-service value. */
 static struct netlink_range_validation l4lb_idle_range = {
 	.max = 30 * 86400,
 };
 
+/* L4LB_A_SERVICE: the identity, and the settings of NEW and SET. */
 static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_AF]		= { .type = NLA_U16 },
 	[L4LB_SVC_A_PROTOCOL]	= { .type = NLA_U8 },
@@ -42,8 +49,8 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_SVC_F_PERSISTENT),
 	[L4LB_SVC_A_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_idle_range),
 	[L4LB_SVC_A_NETMASK]	= { .type = NLA_BE32 },
-	[L4LB_SVC_A_STATS]	= NLA_POLICY_NESTED(l4lb_stats_policy),
-	[L4LB_SVC_A_NR_DESTS]	= { .type = NLA_U32 },
+	[L4LB_SVC_A_STATS]	= L4LB_REPLY_ONLY,
+	[L4LB_SVC_A_NR_DESTS]	= L4LB_REPLY_ONLY,
 	[L4LB_SVC_A_IDLE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &l4lb_idle_range),
 };
@@ -52,28 +59,55 @@ static struct netlink_range_validation l4lb_weight_range = {
 	.max = L4LB_WEIGHT_MAX,
 };
 
-/* Timeouts: 0 keeps the current value; at most a day, as a sanity bound. */
-static struct netlink_range_validation l4lb_timeout_range = {
-	.max = 86400,
-};
-
+/* L4LB_A_DEST: the identity, and the settings of NEW and SET. */
 static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
 	[L4LB_DEST_A_AF]		= { .type = NLA_U16 },
 	[L4LB_DEST_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(union nf_inet_addr)),
 	[L4LB_DEST_A_PORT]	= { .type = NLA_BE16 },
 	[L4LB_DEST_A_FWD_METHOD]	= NLA_POLICY_MAX(NLA_U8, L4LB_FWD_MAX),
 	[L4LB_DEST_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_weight_range),
-	[L4LB_DEST_A_ACTIVE_CONNS]	= { .type = NLA_U32 },
-	[L4LB_DEST_A_INACT_CONNS]	= { .type = NLA_U32 },
-	[L4LB_DEST_A_STATS]	= NLA_POLICY_NESTED(l4lb_stats_policy),
+	[L4LB_DEST_A_ACTIVE_CONNS]	= L4LB_REPLY_ONLY,
+	[L4LB_DEST_A_INACT_CONNS]	= L4LB_REPLY_ONLY,
+	[L4LB_DEST_A_STATS]	= L4LB_REPLY_ONLY,
 };
 
-static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
+/* GET_INFO, FLUSH, GET_CONN, GET_CONFIG */
+static const struct nla_policy l4lb_noattr_policy[L4LB_A_MAX + 1] = {
+	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
+	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
+};
+
+/* NEW_SERVICE, SET_SERVICE, DEL_SERVICE, GET_SERVICE, GET_DEST, ZERO */
+static const struct nla_policy l4lb_svc_cmd_policy[L4LB_A_MAX + 1] = {
+	[L4LB_A_SERVICE]	= NLA_POLICY_NESTED(l4lb_svc_policy),
+	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
+	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
+};
+
+/* NEW_DEST, SET_DEST, DEL_DEST */
+static const struct nla_policy l4lb_dest_cmd_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_SERVICE]	= NLA_POLICY_NESTED(l4lb_svc_policy),
 	[L4LB_A_DEST]		= NLA_POLICY_NESTED(l4lb_dest_policy),
+	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
+	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
+};
+
+/* Timeouts: 0 keeps the current value; at most a day, as a sanity bound. */
+static struct netlink_range_validation l4lb_timeout_range = {
+	.max = 86400,
+};
+
+/* SET_CONFIG */
+static const struct nla_policy l4lb_config_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_TIMEOUT_TCP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
 	[L4LB_A_TIMEOUT_TCP_FIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
 	[L4LB_A_TIMEOUT_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
+	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
+	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
 };
 
 /* Parse the nested service identity of a request into @key. */
@@ -216,7 +250,7 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&ln->lock);
-	svc = l4lb_service_add(ln, &key, sched, &conf, info->extack);
+	svc = l4lb_net_add_service(ln, &key, sched, &conf, info->extack);
 	mutex_unlock(&ln->lock);
 	return PTR_ERR_OR_ZERO(svc);
 }
@@ -518,70 +552,98 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_GET_INFO,
+		.policy	= l4lb_noattr_policy,
+		.maxattr = ARRAY_SIZE(l4lb_noattr_policy) - 1,
 		.doit	= l4lb_nl_get_info,
 	},
 	{
 		.cmd	= L4LB_CMD_NEW_SERVICE,
+		.policy	= l4lb_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_svc_cmd_policy) - 1,
 		.doit	= l4lb_nl_new_service,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_SET_SERVICE,
+		.policy	= l4lb_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_svc_cmd_policy) - 1,
 		.doit	= l4lb_nl_set_service,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_DEL_SERVICE,
+		.policy	= l4lb_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_svc_cmd_policy) - 1,
 		.doit	= l4lb_nl_del_service,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_GET_SERVICE,
+		.policy	= l4lb_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_svc_cmd_policy) - 1,
 		.doit	= l4lb_nl_get_service,
 		.dumpit	= l4lb_nl_dump_services,
 	},
 	{
 		.cmd	= L4LB_CMD_NEW_DEST,
+		.policy	= l4lb_dest_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_dest_cmd_policy) - 1,
 		.doit	= l4lb_nl_new_dest,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_SET_DEST,
+		.policy	= l4lb_dest_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_dest_cmd_policy) - 1,
 		.doit	= l4lb_nl_set_dest,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_DEL_DEST,
+		.policy	= l4lb_dest_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_dest_cmd_policy) - 1,
 		.doit	= l4lb_nl_del_dest,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_GET_DEST,
+		.policy	= l4lb_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_svc_cmd_policy) - 1,
 		.dumpit	= l4lb_nl_dump_dests,
 	},
 	{
 		.cmd	= L4LB_CMD_FLUSH,
+		.policy	= l4lb_noattr_policy,
+		.maxattr = ARRAY_SIZE(l4lb_noattr_policy) - 1,
 		.doit	= l4lb_nl_flush,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_ZERO,
+		.policy	= l4lb_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(l4lb_svc_cmd_policy) - 1,
 		.doit	= l4lb_nl_zero,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_GET_CONN,
+		.policy	= l4lb_noattr_policy,
+		.maxattr = ARRAY_SIZE(l4lb_noattr_policy) - 1,
 		.start	= l4lb_nl_conn_start,
 		.dumpit	= l4lb_nl_dump_conns,
 		.done	= l4lb_nl_conn_done,
 	},
 	{
 		.cmd	= L4LB_CMD_SET_CONFIG,
+		.policy	= l4lb_config_policy,
+		.maxattr = ARRAY_SIZE(l4lb_config_policy) - 1,
 		.doit	= l4lb_nl_set_config,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= L4LB_CMD_GET_CONFIG,
+		.policy	= l4lb_noattr_policy,
+		.maxattr = ARRAY_SIZE(l4lb_noattr_policy) - 1,
 		.doit	= l4lb_nl_get_config,
 	},
 };
@@ -590,7 +652,6 @@ struct genl_family l4lb_genl_family __ro_after_init = {
 	.name		= L4LB_GENL_NAME,
 	.version	= L4LB_GENL_VERSION,
 	.maxattr	= L4LB_A_MAX,
-	.policy		= l4lb_policy,
 	.netnsok	= true,
 	.module		= THIS_MODULE,
 	.ops		= l4lb_genl_ops,

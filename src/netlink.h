@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by netlink.c (requests) and netlink_show.c (replies, dumps). */
+/*
+ * The "l4lb" generic-netlink family: requests (netlink.c) and replies and
+ * dumps (netlink_show.c).
+ */
 #ifndef _L4LB_NETLINK_H
 #define _L4LB_NETLINK_H
 
 #include <net/genetlink.h>
 
+#include "netns.h"
+
+struct l4lb_service;
+
 extern struct genl_family l4lb_genl_family;
+
+int l4lb_genl_init(void);
+void l4lb_genl_exit(void);
 
 static inline struct l4lb_net *l4lb_info_net(struct genl_info *info)
 {

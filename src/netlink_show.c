@@ -4,11 +4,16 @@
  * counters, timeouts and module information, as replies and dumps.
  * Requests are parsed in netlink.c.
  */
+#include <linux/rhashtable.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-#include "l4lb.h"
+#include "conn.h"
 #include "netlink.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
 
 static int l4lb_nl_put_addr(struct sk_buff *skb, int type,
 			    const union nf_inet_addr *addr)

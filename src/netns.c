@@ -2,11 +2,21 @@
 /*
  * Per network namespace state: every netns has its own services,
  * connections and timeouts, created with the netns and torn down with it.
+ *
+ * This file owns a netns's lifecycle, as WireGuard's device.c owns its
+ * device: the netfilter hooks are on while the netns has services or
+ * connections, the sweeper runs while the hooks are on, and the rate
+ * estimator while there are services. Nothing else starts or stops them.
  */
 #include <linux/jiffies.h>
+#include <linux/netlink.h>
 #include <net/net_namespace.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "hooks.h"
+#include "netns.h"
+#include "service.h"
+#include "stats.h"
 
 unsigned int l4lb_net_id __read_mostly;
 
@@ -21,6 +31,88 @@ static const unsigned int l4lb_default_timeouts[L4LB_TO_MAX] = {
 	[L4LB_TO_UDP]			= 300,
 };
 
+/* Hooks on and the sweeper running; a no-op if they are already. */
+static int l4lb_net_start(struct l4lb_net *ln)
+{
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (ln->hooks_on)
+		return 0;
+	err = l4lb_hooks_register(ln->net);
+	if (err)
+		return err;
+	ln->hooks_on = true;
+	queue_delayed_work(system_power_efficient_wq, &ln->gc_work, HZ);
+	return 0;
+}
+
+/* Hooks off; the sweeper then stops re-arming itself. */
+static void l4lb_net_stop(struct l4lb_net *ln)
+{
+	lockdep_assert_held(&ln->lock);
+	if (!ln->hooks_on)
+		return;
+	l4lb_hooks_unregister(ln->net);
+	ln->hooks_on = false;
+}
+
+/*
+ * Add a service (service.c), bringing the netns up for it: hooks and
+ * sweeper, and the estimator with the first service.
+ */
+struct l4lb_service *l4lb_net_add_service(struct l4lb_net *ln,
+					  const struct l4lb_svc_key *key,
+					  const struct l4lb_sched_ops *sched,
+					  const struct l4lb_svc_conf *conf,
+					  struct netlink_ext_ack *extack)
+{
+	struct l4lb_service *svc;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	err = l4lb_net_start(ln);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
+		return ERR_PTR(err);
+	}
+	svc = l4lb_service_add(ln, key, sched, conf, extack);
+	if (!IS_ERR(svc) && ln->nr_services == 1)
+		queue_delayed_work(system_power_efficient_wq, &ln->est_work,
+				   L4LB_EST_INTERVAL);
+	return svc;
+}
+
+/* A sweeper step; the last connection of a netns without services goes. */
+static void l4lb_net_gc_work(struct work_struct *work)
+{
+	struct l4lb_net *ln = container_of(to_delayed_work(work),
+					   struct l4lb_net, gc_work);
+
+	l4lb_conn_gc(ln);
+
+	mutex_lock(&ln->lock);
+	if (!ln->nr_services && l4lb_conn_table_empty(ln))
+		l4lb_net_stop(ln);
+	if (ln->hooks_on)
+		queue_delayed_work(system_power_efficient_wq, &ln->gc_work,
+				   l4lb_conn_gc_delay(ln));
+	mutex_unlock(&ln->lock);
+}
+
+static void l4lb_net_est_work(struct work_struct *work)
+{
+	struct l4lb_net *ln = container_of(to_delayed_work(work),
+					   struct l4lb_net, est_work);
+
+	mutex_lock(&ln->lock);
+	l4lb_est_run(ln);
+	if (ln->nr_services)
+		queue_delayed_work(system_power_efficient_wq, &ln->est_work,
+				   L4LB_EST_INTERVAL);
+	mutex_unlock(&ln->lock);
+}
+
 static int __net_init l4lb_net_init(struct net *net)
 {
 	struct l4lb_net *ln = l4lb_pernet(net);
@@ -29,8 +121,8 @@ static int __net_init l4lb_net_init(struct net *net)
 	ln->net = net;
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->services);
-	INIT_DELAYED_WORK(&ln->gc_work, l4lb_conn_gc_work);
-	INIT_DELAYED_WORK(&ln->est_work, l4lb_est_work);
+	INIT_DELAYED_WORK(&ln->gc_work, l4lb_net_gc_work);
+	INIT_DELAYED_WORK(&ln->est_work, l4lb_net_est_work);
 	for (i = 0; i < L4LB_TO_MAX; i++)
 		ln->timeouts[i] = l4lb_default_timeouts[i] * HZ;
 
@@ -62,7 +154,7 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	struct l4lb_net *ln = l4lb_pernet(net);
 
 	mutex_lock(&ln->lock);
-	l4lb_hooks_disable(ln);
+	l4lb_net_stop(ln);
 	mutex_unlock(&ln->lock);
 	/* With the hooks gone the sweeper stops re-arming itself. */
 	cancel_delayed_work_sync(&ln->gc_work);

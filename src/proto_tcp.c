@@ -9,7 +9,9 @@
  */
 #include <linux/tcp.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "sched.h"
+#include "service.h"
 
 enum { EV_SYN, EV_FIN, EV_ACK, EV_RST, EV_MAX };
 
@@ -46,17 +48,6 @@ static const u8 l4lb_tcp_next[TBL_MAX][EV_MAX][__L4LB_TCP_MAX] = {
 	},
 };
 
-static const char *const l4lb_tcp_names[__L4LB_TCP_MAX] = {
-	[L4LB_TCP_NONE]		= "NONE",
-	[L4LB_TCP_SYN_RECV]	= "SYN_RECV",
-	[L4LB_TCP_SYNACK]	= "SYNACK",
-	[L4LB_TCP_ESTABLISHED]	= "ESTABLISHED",
-	[L4LB_TCP_FIN_WAIT]	= "FIN_WAIT",
-	[L4LB_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[L4LB_TCP_TIME_WAIT]	= "TIME_WAIT",
-	[L4LB_TCP_CLOSE]	= "CLOSE",
-};
-
 static const u8 l4lb_tcp_timeout_slot[__L4LB_TCP_MAX] = {
 	[L4LB_TCP_NONE]		= L4LB_TO_TCP_CLOSE,
 	[L4LB_TCP_SYN_RECV]	= L4LB_TO_TCP_SYN_RECV,
@@ -67,11 +58,6 @@ static const u8 l4lb_tcp_timeout_slot[__L4LB_TCP_MAX] = {
 	[L4LB_TCP_TIME_WAIT]	= L4LB_TO_TCP_TIME_WAIT,
 	[L4LB_TCP_CLOSE]	= L4LB_TO_TCP_CLOSE,
 };
-
-const char *l4lb_tcp_state_name(unsigned int state)
-{
-	return state < __L4LB_TCP_MAX ? l4lb_tcp_names[state] : "UNKNOWN";
-}
 
 /* A service's own idle timeout, if set, replaces ESTABLISHED's and UDP's. */
 unsigned long l4lb_conn_timeout(struct l4lb_net *ln,
@@ -157,5 +143,5 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 		l4lb_gc_due(ln, exp);
 
 	if (moved)
-		l4lb_dest_load_changed(dest);
+		l4lb_sched_load_changed(dest);
 }

@@ -6,7 +6,8 @@
  * never see a load that moved under them; a load change updates one node
  * and re-sifts it, O(log n). Every operation runs under svc->sched_lock.
  */
-#include "l4lb.h"
+#include "sched.h"
+#include "sched_heap.h"
 
 size_t l4lb_heap_size(unsigned int nr_dests)
 {

@@ -7,7 +7,7 @@
  * the root, O(1); each change of a server's load re-sifts it, O(log n).
  * IPVS scans all n servers per new connection instead.
  */
-#include "l4lb.h"
+#include "sched_heap.h"
 
 static void l4lb_lc_build(struct l4lb_service *svc, void *state)
 {

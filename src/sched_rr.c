@@ -3,7 +3,8 @@
  * Round robin: the next server with a non-zero weight after the last one.
  * Pick: O(1).
  */
-#include "l4lb.h"
+#include "sched.h"
+#include "service.h"
 
 struct l4lb_rr {
 	unsigned int n;

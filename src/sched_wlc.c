@@ -7,7 +7,7 @@
  * Same min-heap as lc (sched_heap.c): pick O(1), load change O(log n),
  * where IPVS scans all n servers per new connection.
  */
-#include "l4lb.h"
+#include "sched_heap.h"
 
 static void l4lb_wlc_build(struct l4lb_service *svc, void *state)
 {

@@ -10,7 +10,8 @@
  */
 #include <linux/gcd.h>
 
-#include "l4lb.h"
+#include "sched.h"
+#include "service.h"
 
 struct l4lb_wrr {
 	unsigned int n;

@@ -7,7 +7,9 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "l4lb.h"
+#include "sched.h"
+#include "selftest.h"
+#include "service.h"
 
 #define NR_MAX 64
 

@@ -9,9 +9,13 @@
  * the server they had; memory goes once the last user is gone, after an
  * RCU grace period.
  */
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 
-#include "l4lb.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
 
 static const struct rhashtable_params l4lb_svc_params = {
 	.head_offset		= offsetof(struct l4lb_service, node),
@@ -67,77 +71,6 @@ void l4lb_dest_put(struct l4lb_dest *dest)
 		call_rcu(&dest->rcu, l4lb_dest_free_rcu);
 }
 
-/*
- * Rebuild the scheduler state of @svc with @sched from its dest list, after
- * @edit got @weight (or was unlisted), a dest was added, or the scheduler
- * changed. The state is rebuilt in place while it fits, so removals and
- * edits cannot fail; it grows by doubling. Packets keep being scheduled
- * meanwhile: the change is atomic under sched_lock.
- */
-static int l4lb_service_rebuild(struct l4lb_service *svc,
-				const struct l4lb_sched_ops *sched,
-				struct l4lb_dest *edit, u32 weight)
-{
-	unsigned int cap = svc->sched_cap;
-	void *state = NULL, *old = NULL;
-	struct l4lb_dest *dest;
-
-	lockdep_assert_held(&svc->ln->lock);
-	if (sched != svc->sched || svc->nr_dests > cap) {
-		cap = max3(4U, svc->nr_dests, sched == svc->sched ? 2 * cap : cap);
-		state = kvzalloc(sched->state_size(cap), GFP_KERNEL);
-		if (!state)
-			return -ENOMEM;
-	}
-
-	spin_lock_bh(&svc->sched_lock);
-	if (edit) {
-		edit->weight = weight;
-		edit->sched_idx = -1;
-	}
-	if (state) {
-		old = svc->sched_state;
-		svc->sched_state = state;
-		svc->sched = sched;
-		svc->sched_cap = cap;
-	} else {
-		memset(svc->sched_state, 0, sched->state_size(cap));
-	}
-	list_for_each_entry(dest, &svc->dests, list)
-		dest->sched_idx = -1;
-	sched->build(svc, svc->sched_state);
-	spin_unlock_bh(&svc->sched_lock);
-
-	kvfree(old);
-	return 0;
-}
-
-/* Pick a dest for a new connection; returns it with a reference held. */
-struct l4lb_dest *l4lb_schedule(struct l4lb_service *svc)
-{
-	struct l4lb_dest *dest;
-
-	spin_lock_bh(&svc->sched_lock);
-	dest = svc->sched->pick(svc, svc->sched_state);
-	/* Listed dests hold a reference that only drops after unlisting. */
-	if (dest)
-		refcount_inc(&dest->refcnt);
-	spin_unlock_bh(&svc->sched_lock);
-	return dest;
-}
-
-void l4lb_dest_load_changed(struct l4lb_dest *dest)
-{
-	struct l4lb_service *svc = dest->svc;
-
-	if (!READ_ONCE(svc->sched)->load_changed)
-		return;
-	spin_lock_bh(&svc->sched_lock);
-	if (svc->sched->load_changed && dest->sched_idx >= 0)
-		svc->sched->load_changed(svc->sched_state, dest);
-	spin_unlock_bh(&svc->sched_lock);
-}
-
 struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 				      const struct l4lb_svc_key *key,
 				      const struct l4lb_sched_ops *sched,
@@ -160,15 +93,10 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	INIT_LIST_HEAD(&svc->dests);
 	spin_lock_init(&svc->sched_lock);
 	refcount_set(&svc->refcnt, 1);
-	err = l4lb_service_rebuild(svc, sched, NULL, 0);
+	err = l4lb_sched_rebuild(svc, sched, NULL, 0);
 	if (err)
 		goto err_stats;
 
-	err = l4lb_hooks_enable(ln);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
-		goto err_state;
-	}
 	err = rhashtable_lookup_insert_fast(&ln->svc_table, &svc->node,
 					    l4lb_svc_params);
 	if (err) {
@@ -177,9 +105,7 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 		goto err_state;
 	}
 	list_add_tail(&svc->list, &ln->services);
-	if (!ln->nr_services++)
-		queue_delayed_work(system_power_efficient_wq, &ln->est_work,
-				   2 * HZ);
+	ln->nr_services++;
 	ln->gen++;
 	return svc;
 
@@ -208,7 +134,7 @@ int l4lb_service_set_sched(struct l4lb_service *svc,
 {
 	int err;
 
-	err = l4lb_service_rebuild(svc, sched, NULL, 0);
+	err = l4lb_sched_rebuild(svc, sched, NULL, 0);
 	if (err)
 		NL_SET_ERR_MSG(extack, "out of memory for the scheduler state");
 	else
@@ -225,7 +151,7 @@ void l4lb_dest_del(struct l4lb_dest *dest)
 	svc->nr_dests--;
 	WRITE_ONCE(dest->gone, true);
 	/* Same scheduler, fewer dests: rebuilt in place, cannot fail. */
-	l4lb_service_rebuild(svc, svc->sched, dest, 0);
+	l4lb_sched_rebuild(svc, svc->sched, dest, 0);
 	svc->ln->gen++;
 	l4lb_dest_put(dest);
 }
@@ -299,7 +225,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 
 	list_add_tail_rcu(&dest->list, &svc->dests);
 	svc->nr_dests++;
-	err = l4lb_service_rebuild(svc, svc->sched, NULL, 0);
+	err = l4lb_sched_rebuild(svc, svc->sched, NULL, 0);
 	if (err) {
 		list_del_rcu(&dest->list);
 		svc->nr_dests--;
@@ -318,6 +244,6 @@ void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight)
 	/* Existing connections keep the method they were bound with. */
 	WRITE_ONCE(dest->fwd, fwd);
 	/* Same dests: rebuilt in place, cannot fail. */
-	l4lb_service_rebuild(svc, svc->sched, dest, weight);
+	l4lb_sched_rebuild(svc, svc->sched, dest, weight);
 	svc->ln->gen++;
 }

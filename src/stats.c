@@ -6,7 +6,8 @@
  */
 #include <linux/percpu.h>
 
-#include "l4lb.h"
+#include "service.h"
+#include "stats.h"
 
 struct l4lb_stats_cpu __percpu *l4lb_stats_alloc(void)
 {

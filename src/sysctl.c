@@ -7,7 +7,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
-#include "l4lb.h"
+#include "netns.h"
 
 #define L4LB_BOOL(name) {						\
 	.procname	= #name,					\

@@ -20,7 +20,10 @@
 #include <net/ip_tunnels.h>
 #include <net/route.h>
 
-#include "l4lb.h"
+#include "conn.h"
+#include "netns.h"
+#include "service.h"
+#include "xmit.h"
 
 /* Replace an address and a port of the L4 header at @thoff. */
 static void l4lb_mangle_l4(struct sk_buff *skb, unsigned int thoff,

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per network namespace state (netns.c, which also owns its lifecycle)
+ * and settings (sysctl.c).
+ *
+ * Locking rules, in one place:
+ *
+ * - l4lb_net.lock (mutex) serialises configuration: the service list and
+ *   table, each service's dest list, scheduler choice, hook registration.
+ * - The packet path runs under RCU only. Services and dests are found
+ *   through RCU-protected tables and lists and are freed after a grace
+ *   period once their last reference is gone.
+ * - l4lb_service.sched_lock (spinlock, BH) guards the scheduler state:
+ *   picks, load updates and rebuilds all happen under it (sched.c).
+ * - l4lb_conn.lock guards a connection's state and the dest counters that
+ *   depend on it.
+ */
+#ifndef _L4LB_NETNS_H
+#define _L4LB_NETNS_H
+
+#include <linux/build_bug.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/l4lb.h>
+
+enum l4lb_timeout {
+	L4LB_TO_TCP_SYN_RECV,
+	L4LB_TO_TCP_SYNACK,
+	L4LB_TO_TCP_ESTABLISHED,
+	L4LB_TO_TCP_FIN_WAIT,
+	L4LB_TO_TCP_CLOSE_WAIT,
+	L4LB_TO_TCP_TIME_WAIT,
+	L4LB_TO_TCP_CLOSE,
+	L4LB_TO_UDP,
+	L4LB_TO_MAX
+};
+
+/* net.l4lb.* */
+struct l4lb_sysctl {
+	int expire_nodest_conn;
+	int expire_quiescent_template;
+	int conn_reuse_mode;
+	int sloppy_tcp;
+	int conn_max;
+};
+
+/*
+ * Why a packet was dropped. Same order as the L4LB_A_DROP_* attributes:
+ * netlink_show.c reports reason i as L4LB_A_DROP_CONN_MAX + i.
+ */
+enum l4lb_drop {
+	L4LB_DROP_CONN_MAX,
+	L4LB_DROP_NO_DEST,
+	L4LB_DROP_NOMEM,
+	L4LB_DROP_NO_ROUTE,
+	L4LB_DROP_CLASH,
+	L4LB_DROP_MAX
+};
+
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_CONN_MAX == L4LB_A_DROP_CONN_MAX);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NO_DEST == L4LB_A_DROP_NO_DEST);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NOMEM == L4LB_A_DROP_NOMEM);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NO_ROUTE == L4LB_A_DROP_NO_ROUTE);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_CLASH == L4LB_A_DROP_CLASH);
+/* A new reason needs its attribute first. */
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_MAX == L4LB_A_DROP_CLASH + 1);
+
+struct l4lb_drops {
+	unsigned long cnt[L4LB_DROP_MAX];
+};
+
+struct l4lb_net {
+	struct net *net;
+	struct mutex lock;
+	struct rhashtable svc_table;
+	struct list_head services;
+	unsigned int nr_services;
+	unsigned int gen;		/* bumped on config change, for dumps */
+	bool hooks_on;
+	struct rhashtable conn_table;
+	atomic_t nr_conns;		/* flows, templates not included */
+	struct delayed_work gc_work;
+	struct rhashtable_iter gc_iter;	/* a sweep's place, for gc_work */
+	bool gc_sweeping;
+	unsigned long gc_next;		/* no flow expires before, jiffies */
+	struct delayed_work est_work;
+	unsigned long timeouts[L4LB_TO_MAX];	/* jiffies */
+	struct l4lb_sysctl sysctl;
+	struct ctl_table_header *sysctl_hdr;
+	struct l4lb_drops __percpu *drops;
+};
+
+static inline void l4lb_drop(struct l4lb_net *ln, enum l4lb_drop why)
+{
+	this_cpu_inc(ln->drops->cnt[why]);
+}
+
+extern unsigned int l4lb_net_id;
+extern struct pernet_operations l4lb_net_ops;
+
+static inline struct l4lb_net *l4lb_pernet(struct net *net)
+{
+	return net_generic(net, l4lb_net_id);
+}
+
+struct l4lb_sched_ops;
+struct l4lb_service;
+struct l4lb_svc_conf;
+struct l4lb_svc_key;
+struct netlink_ext_ack;
+
+/* netns.c */
+struct l4lb_service *l4lb_net_add_service(struct l4lb_net *ln,
+					  const struct l4lb_svc_key *key,
+					  const struct l4lb_sched_ops *sched,
+					  const struct l4lb_svc_conf *conf,
+					  struct netlink_ext_ack *extack);
+
+/* sysctl.c */
+int l4lb_sysctl_init(struct l4lb_net *ln);
+void l4lb_sysctl_exit(struct l4lb_net *ln);
+
+#endif /* _L4LB_NETNS_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler interface (sched.c) and the schedulers behind it: rr, wrr,
+ * lc and wlc (sched_*.c).
+ */
+#ifndef _L4LB_SCHED_H
+#define _L4LB_SCHED_H
+
+#include "service.h"
+
+/*
+ * A scheduler keeps its state in one allocation that is rebuilt from the
+ * dest list on every configuration change; picks and load updates then
+ * work on that state under svc->sched_lock.
+ */
+struct l4lb_sched_ops {
+	const char *name;
+	size_t (*state_size)(unsigned int nr_dests);
+	/* Fill @state from svc->dests; called with sched_lock held. */
+	void (*build)(struct l4lb_service *svc, void *state);
+	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state);
+	/* Optional: a dest's active/inactive counts changed. */
+	void (*load_changed)(void *state, struct l4lb_dest *dest);
+};
+
+extern const struct l4lb_sched_ops l4lb_sched_rr;
+extern const struct l4lb_sched_ops l4lb_sched_wrr;
+extern const struct l4lb_sched_ops l4lb_sched_lc;
+extern const struct l4lb_sched_ops l4lb_sched_wlc;
+
+const struct l4lb_sched_ops *l4lb_sched_find(const char *name);
+int l4lb_sched_rebuild(struct l4lb_service *svc,
+		       const struct l4lb_sched_ops *sched,
+		       struct l4lb_dest *edit, u32 weight);
+struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc);
+void l4lb_sched_load_changed(struct l4lb_dest *dest);
+
+static inline u32 l4lb_dest_overhead(const struct l4lb_dest *dest)
+{
+	/* IPVS's load measure: an active connection weighs 256 idle ones. */
+	return atomic_read(&dest->active) * 256 + atomic_read(&dest->inactive);
+}
+
+#endif /* _L4LB_SCHED_H */

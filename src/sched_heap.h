@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The min-heap of servers by load (sched_heap.c): private to the lc and
+ * wlc schedulers, which share it.
+ */
+#ifndef _L4LB_SCHED_HEAP_H
+#define _L4LB_SCHED_HEAP_H
+
+#include "sched.h"
+
+struct l4lb_heap_node {
+	struct l4lb_dest *dest;
+	u32 overhead;		/* cached: only changed with a re-sift */
+	u32 weight;
+	u32 order;		/* tie-break: position in the dest list */
+};
+
+struct l4lb_heap {
+	bool weighted;
+	unsigned int len;
+	struct l4lb_heap_node node[];
+};
+
+size_t l4lb_heap_size(unsigned int nr_dests);
+void l4lb_heap_build(struct l4lb_service *svc, struct l4lb_heap *h,
+		     bool weighted);
+struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state);
+void l4lb_heap_update(void *state, struct l4lb_dest *dest);
+
+#endif /* _L4LB_SCHED_HEAP_H */

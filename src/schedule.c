@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which connection a request belongs to: the one in the table while it is
+ * good for it, else a new flow scheduled to a server and entered in the
+ * table.
+ *
+ * A TCP packet that is not a SYN and matches no connection is left alone
+ * (unless net.l4lb.sloppy_tcp): the local stack answers it with a RST,
+ * which is what the client needs.
+ *
+ * Persistence (-p, -M): a client, or a client network under the service's
+ * netmask, keeps going to one server while a template entry lives. A
+ * template sits in the connection table under its own direction, expires
+ * the persistence timeout after the last flow it placed began, and never
+ * while such a flow is alive.
+ *
+ * A template whose server was deleted is dropped at once; one whose server
+ * was set to weight 0 keeps its clients unless
+ * net.l4lb.expire_quiescent_template says otherwise.
+ */
+#include <linux/icmp.h>
+#include <linux/tcp.h>
+
+#include "conn.h"
+#include "netns.h"
+#include "sched.h"
+#include "schedule.h"
+#include "service.h"
+#include "xmit.h"
+
+static bool l4lb_tmpl_usable(struct l4lb_net *ln, struct l4lb_conn *tmpl)
+{
+	struct l4lb_dest *dest = tmpl->dest;
+
+	if (l4lb_conn_expired(tmpl) || READ_ONCE(dest->gone))
+		return false;
+	return READ_ONCE(dest->weight) ||
+	       !READ_ONCE(ln->sysctl.expire_quiescent_template);
+}
+
+/*
+ * Pick a dest for the new flow @t of persistent @svc. Returns the dest
+ * with a reference and, in @tmpl, the template with one, or NULL.
+ */
+static struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
+					       struct l4lb_service *svc,
+					       const struct l4lb_tuple *t,
+					       struct l4lb_conn **tmpl)
+{
+	struct l4lb_tuple key;
+	struct l4lb_dest *dest;
+	struct l4lb_conn *tp;
+
+	memset(&key, 0, sizeof(key));
+	key.src.ip = t->src.ip & svc->netmask;
+	key.dst = t->dst;
+	key.dport = t->dport;
+	key.af = t->af;
+	key.protocol = t->protocol;
+	key.dir = L4LB_DIR_TEMPLATE;
+
+	tp = l4lb_conn_lookup(ln, &key);
+	if (tp && !l4lb_tmpl_usable(ln, tp)) {
+		l4lb_conn_expire(ln, tp);
+		tp = NULL;
+	}
+	if (tp && refcount_inc_not_zero(&tp->refcnt)) {
+		dest = tp->dest;
+		refcount_inc(&dest->refcnt);
+	} else {
+		dest = l4lb_sched_pick(svc);
+		if (!dest)
+			return NULL;
+		refcount_inc(&dest->refcnt);
+		tp = l4lb_tmpl_new(ln, &key, dest);
+		/* Racing CPUs each place their flow; one template wins. */
+	}
+	if (tp) {
+		WRITE_ONCE(tp->expires, jiffies + svc->persist_timeout);
+		l4lb_gc_due(ln, tp->expires);
+	}
+	*tmpl = tp;
+	return dest;
+}
+
+/*
+ * A flow's first packet: schedule it and create its connection. Returns
+ * NULL to let the packet pass untouched, an ERR_PTR to drop it.
+ */
+static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
+					    struct sk_buff *skb,
+					    const struct l4lb_tuple *t,
+					    const struct tcphdr *th)
+{
+	u8 state = th ? L4LB_TCP_SYN_RECV : L4LB_TCP_NONE;
+	struct l4lb_conn *tmpl = NULL, *cp;
+	struct l4lb_service *svc;
+	struct l4lb_svc_key key;
+	struct l4lb_dest *dest;
+	int max;
+
+	/* Only a SYN opens a TCP flow, unless sloppy_tcp adopts mid-flow. */
+	if (th && (!th->syn || th->ack || th->rst)) {
+		if (th->rst || !READ_ONCE(ln->sysctl.sloppy_tcp))
+			return NULL;
+		state = th->syn ? L4LB_TCP_SYN_RECV : L4LB_TCP_ESTABLISHED;
+	}
+	memset(&key, 0, sizeof(key));
+	key.addr = t->dst;
+	key.port = t->dport;
+	key.af = t->af;
+	key.protocol = t->protocol;
+	svc = l4lb_service_lookup(ln, &key);
+	if (!svc)
+		return NULL;
+
+	max = READ_ONCE(ln->sysctl.conn_max);
+	if (max && atomic_read(&ln->nr_conns) >= max) {
+		l4lb_drop(ln, L4LB_DROP_CONN_MAX);
+		return ERR_PTR(-ENOSPC);
+	}
+	if (svc->flags & L4LB_SVC_F_PERSISTENT)
+		dest = l4lb_persist_schedule(ln, svc, t, &tmpl);
+	else
+		dest = l4lb_sched_pick(svc);
+	if (!dest) {
+		/* No server can take it: fail fast rather than time out. */
+		l4lb_drop(ln, L4LB_DROP_NO_DEST);
+		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+		return ERR_PTR(-EHOSTUNREACH);
+	}
+	cp = l4lb_conn_new(ln, t, dest, tmpl, state);
+	if (IS_ERR(cp))
+		l4lb_drop(ln, PTR_ERR(cp) == -EEXIST ? L4LB_DROP_CLASH :
+			      PTR_ERR(cp) == -ENOSPC ? L4LB_DROP_CONN_MAX :
+						       L4LB_DROP_NOMEM);
+	return cp;
+}
+
+/*
+ * A connection found for a request, or NULL when it must go: it expired;
+ * its server was deleted and expire_nodest_conn is set (the packet is
+ * dropped, @drop); or a new SYN reuses the client port of a closed flow
+ * and conn_reuse_mode schedules it afresh at once.
+ */
+static struct l4lb_conn *l4lb_conn_check(struct l4lb_net *ln,
+					 struct l4lb_conn *cp,
+					 const struct tcphdr *th, bool *drop)
+{
+	u8 state = READ_ONCE(cp->state);
+
+	if (l4lb_conn_expired(cp))
+		goto expire;
+	if (READ_ONCE(cp->dest->gone) &&
+	    READ_ONCE(ln->sysctl.expire_nodest_conn)) {
+		*drop = true;
+		goto expire;
+	}
+	if (th && th->syn && !th->ack &&
+	    (state == L4LB_TCP_TIME_WAIT || state == L4LB_TCP_CLOSE) &&
+	    READ_ONCE(ln->sysctl.conn_reuse_mode))
+		goto expire;
+	return cp;
+
+expire:
+	l4lb_conn_expire(ln, cp);
+	return NULL;
+}
+
+/*
+ * The connection of request @t (@th: its TCP header, NULL for UDP).
+ * Returns NULL to let the packet pass untouched, an ERR_PTR to drop it.
+ */
+struct l4lb_conn *l4lb_conn_for_request(struct l4lb_net *ln,
+					struct sk_buff *skb,
+					const struct l4lb_tuple *t,
+					const struct tcphdr *th)
+{
+	struct l4lb_conn *cp;
+
+	cp = l4lb_conn_lookup(ln, t);
+	if (cp) {
+		bool drop = false;
+
+		cp = l4lb_conn_check(ln, cp, th, &drop);
+		if (drop)
+			return ERR_PTR(-ENOENT);
+		if (cp)
+			return cp;
+	}
+	return l4lb_conn_schedule(ln, skb, t, th);
+}

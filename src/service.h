@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Virtual services and their real servers (dests): service.c, the
+ * configuration side of them.
+ */
+#ifndef _L4LB_SERVICE_H
+#define _L4LB_SERVICE_H
+
+#include <linux/netfilter.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock_types.h>
+#include <net/dst_cache.h>
+
+#include "stats.h"
+
+/* Identity of a service; also the key of the service table. */
+struct l4lb_svc_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 af;
+	u8 protocol;
+};
+
+struct l4lb_net;
+struct l4lb_sched_ops;
+struct l4lb_service;
+struct netlink_ext_ack;
+
+struct l4lb_dest {
+	struct list_head list;		/* svc->dests, RCU */
+	struct l4lb_service *svc;
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 af;
+	u8 fwd;
+	u32 weight;			/* written under sched_lock */
+	atomic_t active;
+	atomic_t inactive;
+	int sched_idx;			/* slot in the scheduler state or -1 */
+	struct dst_cache dst_cache;	/* route to the server: DR and TUN */
+	struct l4lb_stats_cpu __percpu *stats;
+	struct l4lb_stats stats_base;	/* subtracted: zeroing, under lock */
+	struct l4lb_est est;
+	bool gone;			/* deleted; connections may remain */
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+struct l4lb_service {
+	struct rhash_head node;		/* l4lb_net.svc_table */
+	struct l4lb_svc_key key;
+	struct list_head list;		/* l4lb_net.services, under lock */
+	struct list_head dests;		/* RCU; written under l4lb_net.lock */
+	unsigned int nr_dests;
+	struct l4lb_net *ln;
+	spinlock_t sched_lock;
+	const struct l4lb_sched_ops *sched;
+	void *sched_state;
+	unsigned int sched_cap;		/* dests the state has room for */
+	struct l4lb_stats_cpu __percpu *stats;
+	struct l4lb_stats stats_base;
+	struct l4lb_est est;
+	u32 flags;			/* L4LB_SVC_F_* */
+	__be32 netmask;			/* persistence granularity */
+	unsigned long persist_timeout;	/* jiffies */
+	unsigned long idle_timeout;	/* jiffies, 0: the netns timeouts */
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+/* Service settings beyond identity and scheduler. */
+struct l4lb_svc_conf {
+	u32 flags;
+	__be32 netmask;
+	unsigned long persist_timeout;	/* jiffies */
+	unsigned long idle_timeout;	/* jiffies */
+};
+
+int l4lb_service_table_init(struct l4lb_net *ln);
+void l4lb_service_table_destroy(struct l4lb_net *ln);
+struct l4lb_service *l4lb_service_lookup(struct l4lb_net *ln,
+					 const struct l4lb_svc_key *key);
+struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
+				      const struct l4lb_svc_key *key,
+				      const struct l4lb_sched_ops *sched,
+				      const struct l4lb_svc_conf *conf,
+				      struct netlink_ext_ack *extack);
+void l4lb_service_set_conf(struct l4lb_service *svc,
+			   const struct l4lb_svc_conf *conf);
+int l4lb_service_set_sched(struct l4lb_service *svc,
+			   const struct l4lb_sched_ops *sched,
+			   struct netlink_ext_ack *extack);
+void l4lb_service_del(struct l4lb_service *svc);
+void l4lb_service_flush(struct l4lb_net *ln);
+struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc,
+				 const union nf_inet_addr *addr, __be16 port);
+struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
+				const union nf_inet_addr *addr, __be16 port,
+				u8 fwd, u32 weight,
+				struct netlink_ext_ack *extack);
+void l4lb_dest_edit(struct l4lb_dest *dest, u8 fwd, u32 weight);
+void l4lb_dest_del(struct l4lb_dest *dest);
+void l4lb_dest_put(struct l4lb_dest *dest);
+
+#endif /* _L4LB_SERVICE_H */
