@@ -737,6 +737,44 @@ want_out "wrr wlc
 want_err ""
 end
 
+begin "one list of bad kernel-log patterns: scripts/bad-klog.sh, sourced by vm-run and lib.sh"
+KLOG=../../scripts/bad-klog.sh
+for f in ../../scripts/vm-run ../../tests/vm/lib.sh; do
+	grep -qE '^\. "\$[A-Z0-9_]*ROOT/scripts/bad-klog\.sh"$' "$f" || why+=" $f does not source it;"
+done
+# Whoever else sets the variable keeps a list of its own.
+own=$(grep -rlE '\bBAD_KLOG\+?=' ../../scripts ../../tests ../../Makefile 2>/dev/null |
+	grep -vxF -e "$KLOG" -e ../../tests/unit/run.sh)
+[[ -z $own ]] || why+=" lists of their own: $(tr '\n' ' ' <<<"$own");"
+re=$(. "$KLOG" && printf '%s' "$BAD_KLOG")
+grep -E -- "$re" </dev/null 2>"$ERR"
+[[ $? == 1 && ! -s $ERR ]] || why+=" not a valid grep -E pattern: $(flat "$ERR");"
+while IFS= read -r line; do
+	grep -qE -- "$re" <<<"$line" || why+=" misses '$line';"
+done <<'EOF_BAD'
+[   12.345678] BUG: kernel NULL pointer dereference, address: 0000000000000008
+[   12.345678] WARNING: CPU: 1 PID: 42 at net/l4lb/conn.c:120 l4lb_conn_put+0x1/0x2 [l4lb]
+[   12.345678] BUG kmalloc-128 (Tainted: G           O      ): Left Redzone overwritten
+[   12.345678] Redzone  ffff888003a1b2c0: bb bb bb bb bb bb bb bb
+[   12.345678] BUG l4lb_conn (Tainted: G  O): Object padding overwritten
+[   12.345678] l4lb_conn: Padding overwritten. 0x000000001-0x00000002 @offset=3
+[   12.345678] Freechain corrupt
+[   12.345678] refcount_t: underflow; use-after-free.
+[   12.345678] BUG: KASAN: slab-use-after-free in l4lb_conn_put+0x10/0x20 [l4lb]
+[   12.345678] WARNING: possible circular locking dependency detected
+[   12.345678] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:
+[   12.345678] unregister_netdevice: waiting for veth0 to become free. Usage count = 2
+EOF_BAD
+while IFS= read -r line; do
+	! grep -qE -- "$re" <<<"$line" || why+=" takes '$line' for trouble;"
+done <<'EOF_GOOD'
+[    1.234567] l4lb: loading out-of-tree module taints kernel.
+[    1.234567] Kernel command line: console=ttyS0 slub_debug=FZPU
+[    1.234567] IPVS: Registered protocols (TCP, UDP)
+[    1.234567] debugbus: ready
+EOF_GOOD
+end
+
 # Without the fake, on a host where the module cannot be loaded.
 if ! grep -qw '^l4lb' /proc/modules 2>/dev/null; then
 	begin "real kernel without the module: -Ln"
