@@ -706,15 +706,90 @@ else
 fi
 end
 
+# ipvsctl's own tables (tools/ipvsctl/opts.c, fmt.c), which getopt and -h
+# are made from; the man page and the completion must agree.
+./cli_tables >"$TMP/tables" || echo "not ok - cli: cli_tables failed"
+table() { sed -n "s/^$1 //p" "$TMP/tables"; }
+# Every spelling of every option: -L, -l, --list ...
+table_words() {
+	table opt | while read -r short alias long _; do
+		[[ $short != - ]] && printf -- '-%s\n' "$short"
+		[[ $alias != - ]] && printf -- '-%s\n' "$alias"
+		printf -- '--%s\n' "$long"
+	done | sort
+}
+# A man page section, from its .SH line to the next.
+man_section() { awk -v s=".SH $1" '/^\.SH /{ on = $0 == s } on' "$MAN"; }
+# roff to text: "\-" to "-", no fonts or quotes; .BR a ", " b to "a, b".
+unroff() {
+	sed -E 's/^\.[A-Z]+ //; s/\\f[BIRP]//g; s/\\-/-/g; s/"//g; s/ , /, /g; s/ +/ /g; s/ $//'
+}
 begin "man page, -h and completion know every long option"
 run -h
-opts=$(sed -n 's/^\t{ "\([a-z-]*\)",.*/\1/p' ../../tools/ipvsctl/parse.c)
+opts=$(table opt | cut -d' ' -f3)
 [[ $(wc -w <<<"$opts") -ge 30 ]] || why+=" only found '$opts';"
 for opt in $opts; do
 	grep -qF -- "\\-\\-${opt//-/\\-}" "$MAN" || why+=" man lacks --$opt;"
 	grep -qF -- "--$opt" "$OUT" || why+=" -h lacks --$opt;"
 	grep -qF -- "--$opt" "$COMP" || why+=" completion lacks --$opt;"
 done
+end
+
+begin "-h spells each option of the table, in its order, and no other"
+# The lines that start an option in Commands: and Options: (not the ones
+# that go on with its help) must be the table's spellings, one by one.
+bad=$(table spelling | awk 'NR == FNR { w[++n] = $0; next }
+	/^(Commands|Options):$/ { on = 1; next }
+	/^$/ { on = 0 }
+	on && /^  (-[a-zA-Z], |    --)/ {
+		if (index($0, "  " w[++k] " ") != 1) print "line " k " is \"" $0 "\"" }
+	END { if (k != n) print k " option lines, want " n }' - "$OUT")
+[[ -z $bad ]] || why+=" $(tr '\n' '|' <<<"$bad");"
+end
+
+begin "man page: COMMANDS and OPTIONS describe exactly the table's options"
+# Each .TP heading, e.g. ".BR \-p \", \" \-\-persistent \" [\fItimeout\fR]\"";
+# the table's arguments are in capitals, the man page's in italics.
+want=$(table spelling | sed -E 's/^ *//; s/(--[a-z-]+)(.*)/\1\L\2/' | sort)
+got=$({ man_section COMMANDS; man_section OPTIONS; } |
+	awk 'prev == ".TP" { print } { prev = $0 }' | unroff | sort)
+[[ $got == "$want" ]] ||
+	why+=" $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' '|');"
+end
+
+begin "man page: no option outside the table but under COMPATIBILITY WITH IPVSADM"
+# ipvsadm's options that l4lb lacks are named there, and only there.
+extra=$(awk '/^\.SH /{ skip = $0 == ".SH COMPATIBILITY WITH IPVSADM" } !skip' "$MAN" |
+	grep -oE '(^|[^a-zA-Z0-9\\])\\-(\\-[a-z][a-z\\-]*[a-z]|[a-zA-Z]\b)' | sed -E 's/^[^\\]//' |
+	sed 's/\\-/-/g' | sort -u | comm -23 - <(table_words))
+[[ -z $extra ]] || why+=" not in the table: $(tr '\n' ' ' <<<"$extra");"
+ipvsadm_only=$(man_section "COMPATIBILITY WITH IPVSADM" | grep -oE '\\-\\-[a-z][a-z\\-]*[a-z]' |
+	sed 's/\\-/-/g' | sort -u | comm -12 - <(table_words) | grep -vxE -- '--(stats|rate|json|idle-timeout|info|tun-type)')
+[[ -z $ipvsadm_only ]] || why+=" named as unsupported but in the table: $ipvsadm_only;"
+end
+
+begin "bash completion offers exactly the table's options"
+got=$(sed -n "/local opts='/,/'\$/p" "$COMP" | sed "s/.*opts='//; s/'\$//" | tr -s ' \t' '\n\n' |
+	sed '/^$/d' | sort)
+[[ $got == "$(table_words)" ]] ||
+	why+=" $(diff <(table_words) <(echo "$got") | grep '^[<>]' | tr '\n' '|');"
+end
+
+begin "bash completion completes an argument after exactly the options that take one"
+# The case patterns on lines of their own: "	-s | --scheduler)".
+got=$(grep -E $'^\t-[-a-zA-Z |]*\\)$' "$COMP" | tr -d '\t)' | tr '|' '\n' | tr -d ' ' | sort)
+want=$(table opt | awk '$4 == "ARG" { if ($1 != "-") print "-" $1; print "--" $3 }' | sort)
+[[ $got == "$want" ]] || why+=" $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' '|');"
+end
+
+begin "TCP states: the man page lists ipvsctl's names"
+# "TCP states are .BR SYN_RECV ... CLOSE ." up to the next paragraph; NONE
+# is the persistence templates' (and is described with them).
+man=$(man_section "LISTING FORMATS" | sed -n '/^TCP states are$/,/^\.PP$/p' | grep -vx '\.PP' | unroff |
+	grep -oE '\b[A-Z][A-Z_]+\b' | grep -vx TCP)
+want=$(table state | grep -vx NONE)
+[[ $man == "$want" ]] || why+=" man page '$(tr '\n' ' ' <<<"$man")' (want '$(tr '\n' ' ' <<<"$want")');"
+grep -qE '^\.B NONE$' "$MAN" || why+=" man page lacks NONE;"
 end
 
 begin "bash completion: schedulers, services, servers"
