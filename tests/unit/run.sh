@@ -707,7 +707,7 @@ fi
 end
 
 # ipvsctl's own tables (tools/ipvsctl/opts.c, fmt.c), which getopt and -h
-# are made from; the man page and the completion must agree.
+# are made from; the man page, the completion and the module must agree.
 ./cli_tables >"$TMP/tables" || echo "not ok - cli: cli_tables failed"
 table() { sed -n "s/^$1 //p" "$TMP/tables"; }
 # Every spelling of every option: -L, -l, --list ...
@@ -724,6 +724,13 @@ man_section() { awk -v s=".SH $1" '/^\.SH /{ on = $0 == s } on' "$MAN"; }
 unroff() {
 	sed -E 's/^\.[A-Z]+ //; s/\\f[BIRP]//g; s/\\-/-/g; s/"//g; s/ , /, /g; s/ +/ /g; s/ $//'
 }
+# -s's words in the completion, e.g. "-s | --scheduler)" -> its compgen -W.
+comp_words_after() {
+	awk -v p="$1" '$0 ~ "^\t" p "\\)$" { on = 1; next }
+		on && /compgen -W/ { sub(/.*compgen -W '\''/, ""); sub(/'\''.*/, ""); print; exit }' "$COMP" |
+		tr ' ' '\n' | sed '/^$/d'
+}
+
 begin "man page, -h and completion know every long option"
 run -h
 opts=$(table opt | cut -d' ' -f3)
@@ -780,6 +787,29 @@ begin "bash completion completes an argument after exactly the options that take
 got=$(grep -E $'^\t-[-a-zA-Z |]*\\)$' "$COMP" | tr -d '\t)' | tr '|' '\n' | tr -d ' ' | sort)
 want=$(table opt | awk '$4 == "ARG" { if ($1 != "-") print "-" $1; print "--" $3 }' | sort)
 [[ $got == "$want" ]] || why+=" $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' '|');"
+end
+
+begin "schedulers: ipvsctl's list is the module's registry, the man page's and the completion's"
+want=$(table sched)
+[[ -n $want ]] || why+=" no schedulers in the table;"
+grep -qxF -- "$(table default)" <<<"$want" || why+=" default '$(table default)' unknown;"
+# The module: every struct l4lb_sched_ops its sources define, by .name.
+mod=$(find ../../src -name '*.c' -exec awk '
+	/^(static )?const struct l4lb_sched_ops [a-z0-9_]+ = \{/ { on = 1 }
+	on && /\.name[ \t]*=/ { s = $0; sub(/^[^"]*"/, "", s); sub(/".*/, "", s); print s }
+	on && /^\};/ { on = 0 }' {} + | sort)
+[[ -n $mod ]] || why+=" no scheduler found in ../../src;"
+[[ $mod == "$(sort <<<"$want")" ]] || why+=" module '$(tr '\n' ' ' <<<"$mod")';"
+man=$(man_section SCHEDULERS | awk 'prev == ".TP" { print } { prev = $0 }' | unroff)
+[[ $man == "$want" ]] || why+=" man page '$(tr '\n' ' ' <<<"$man")';"
+# The man page quotes the kernel's message for an unknown one.
+known=$(sed -n 's/^ipvsctl: unknown scheduler (known: \(.*\))$/\1/p' "$MAN" | tr -d ',' | tr ' ' '\n')
+[[ $known == "$want" ]] || why+=" man page's example 'known: $(tr '\n' ' ' <<<"$known")';"
+comp=$(comp_words_after '-s \\| --scheduler')
+[[ $comp == "$want" ]] || why+=" completion '$(tr '\n' ' ' <<<"$comp")';"
+run -h
+grep -qF -- "$(table sched | paste -sd' ' | sed -E 's/ /, /g; s/, ([^,]*)$/ or \1/') (default $(table default))" "$OUT" ||
+	why+=" -h lacks the list;"
 end
 
 begin "TCP states: the man page lists ipvsctl's names"

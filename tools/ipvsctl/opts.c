@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "opts.h"
+#include "parse.h"
 #include "util.h"
 
-/* In -h's order. */
+/* In -h's order. The -s help, the scheduler list, comes from cli_scheds. */
 const struct cli_opt cli_opts[] = {
 	{ "add-service", 'A', 0, no_argument, NULL, CLI_COMMAND,
 	  "add a virtual service" },
@@ -50,8 +51,7 @@ const struct cli_opt cli_opts[] = {
 	  "TCP virtual service (IPv4)" },
 	{ "udp-service", 'u', 0, required_argument, "VIP:PORT", CLI_OPTION,
 	  "UDP virtual service (IPv4)" },
-	{ "scheduler", 's', 0, required_argument, "SCHEDULER", CLI_OPTION,
-	  "rr, wrr, lc or wlc (default wlc)" },
+	{ "scheduler", 's', 0, required_argument, "SCHEDULER", CLI_OPTION, NULL },
 	{ "persistent", 'p', 0, optional_argument, "[TIMEOUT]", CLI_OPTION,
 	  "persistent service; timeout in s (default 360)" },
 	{ "netmask", 'M', 0, required_argument, "NETMASK", CLI_OPTION,
@@ -87,6 +87,15 @@ const struct cli_opt cli_opts[] = {
 	  "list (or --info) as JSON" },
 };
 const size_t cli_opts_count = ARRAY_SIZE(cli_opts);
+
+/*
+ * The module's scheduler registry (src/sched.c), by name: -h lists them
+ * and tests/unit/run.sh checks this list against the module's sources,
+ * the man page and the completion. The kernel, not ipvsctl, refuses an
+ * unknown name, so that a newer module's schedulers can be used.
+ */
+const char *const cli_scheds[] = { "rr", "wrr", "lc", "wlc" };
+const size_t cli_scheds_count = ARRAY_SIZE(cli_scheds);
 
 /* "+": stop at the first non-option; ":": report a missing argument as ':'. */
 #define SHORT_OPTS_MAX	(2 + 4 * ARRAY_SIZE(cli_opts) + 1)
@@ -151,6 +160,21 @@ const char *cli_opt_spelling(char *buf, size_t len, const struct cli_opt *o)
 	return buf;
 }
 
+/* "rr, wrr, lc or wlc (default wlc)" */
+static const char *sched_help(char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(cli_scheds) && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s",
+			      !i ? "" : i + 1 < ARRAY_SIZE(cli_scheds) ? ", " : " or ",
+			      cli_scheds[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, " (default %s)", DEFAULT_SCHED);
+	return buf;
+}
+
 /*
  * One group of -h: each option spelt in a column @width wide, then at
  * least @gap blanks and its help, whose later lines start at the same
@@ -158,7 +182,7 @@ const char *cli_opt_spelling(char *buf, size_t len, const struct cli_opt *o)
  */
 static void print_group(FILE *f, enum cli_opt_group group, int width, int gap)
 {
-	char spelling[64];
+	char spelling[64], scheds[128];
 	const char *help, *nl;
 	size_t i;
 
@@ -167,7 +191,7 @@ static void print_group(FILE *f, enum cli_opt_group group, int width, int gap)
 
 		if (o->group != group)
 			continue;
-		help = o->help;
+		help = o->help ? o->help : sched_help(scheds, sizeof(scheds));
 		fprintf(f, "  %-*s%*s", width,
 			cli_opt_spelling(spelling, sizeof(spelling), o), gap, "");
 		while ((nl = strchr(help, '\n'))) {

@@ -42,6 +42,10 @@ struct cli_opt {
 extern const struct cli_opt cli_opts[];
 extern const size_t cli_opts_count;
 
+/* The schedulers the module knows, in its registry's order. */
+extern const char *const cli_scheds[];
+extern const size_t cli_scheds_count;
+
 /* getopt_long()'s tables, made from cli_opts on first use. */
 const char *cli_short_opts(void);
 const struct option *cli_long_opts(void);
