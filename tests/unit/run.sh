@@ -706,15 +706,120 @@ else
 fi
 end
 
+# ipvsctl's own tables (tools/ipvsctl/opts.c, fmt.c), which getopt and -h
+# are made from; the man page, the completion and the module must agree.
+./cli_tables >"$TMP/tables" || echo "not ok - cli: cli_tables failed"
+table() { sed -n "s/^$1 //p" "$TMP/tables"; }
+# Every spelling of every option: -L, -l, --list ...
+table_words() {
+	table opt | while read -r short alias long _; do
+		[[ $short != - ]] && printf -- '-%s\n' "$short"
+		[[ $alias != - ]] && printf -- '-%s\n' "$alias"
+		printf -- '--%s\n' "$long"
+	done | sort
+}
+# A man page section, from its .SH line to the next.
+man_section() { awk -v s=".SH $1" '/^\.SH /{ on = $0 == s } on' "$MAN"; }
+# roff to text: "\-" to "-", no fonts or quotes; .BR a ", " b to "a, b".
+unroff() {
+	sed -E 's/^\.[A-Z]+ //; s/\\f[BIRP]//g; s/\\-/-/g; s/"//g; s/ , /, /g; s/ +/ /g; s/ $//'
+}
+# -s's words in the completion, e.g. "-s | --scheduler)" -> its compgen -W.
+comp_words_after() {
+	awk -v p="$1" '$0 ~ "^\t" p "\\)$" { on = 1; next }
+		on && /compgen -W/ { sub(/.*compgen -W '\''/, ""); sub(/'\''.*/, ""); print; exit }' "$COMP" |
+		tr ' ' '\n' | sed '/^$/d'
+}
+
 begin "man page, -h and completion know every long option"
 run -h
-opts=$(sed -n 's/^\t{ "\([a-z-]*\)",.*/\1/p' ../../tools/ipvsctl/parse.c)
+opts=$(table opt | cut -d' ' -f3)
 [[ $(wc -w <<<"$opts") -ge 30 ]] || why+=" only found '$opts';"
 for opt in $opts; do
 	grep -qF -- "\\-\\-${opt//-/\\-}" "$MAN" || why+=" man lacks --$opt;"
 	grep -qF -- "--$opt" "$OUT" || why+=" -h lacks --$opt;"
 	grep -qF -- "--$opt" "$COMP" || why+=" completion lacks --$opt;"
 done
+end
+
+begin "-h spells each option of the table, in its order, and no other"
+# The lines that start an option in Commands: and Options: (not the ones
+# that go on with its help) must be the table's spellings, one by one.
+bad=$(table spelling | awk 'NR == FNR { w[++n] = $0; next }
+	/^(Commands|Options):$/ { on = 1; next }
+	/^$/ { on = 0 }
+	on && /^  (-[a-zA-Z], |    --)/ {
+		if (index($0, "  " w[++k] " ") != 1) print "line " k " is \"" $0 "\"" }
+	END { if (k != n) print k " option lines, want " n }' - "$OUT")
+[[ -z $bad ]] || why+=" $(tr '\n' '|' <<<"$bad");"
+end
+
+begin "man page: COMMANDS and OPTIONS describe exactly the table's options"
+# Each .TP heading, e.g. ".BR \-p \", \" \-\-persistent \" [\fItimeout\fR]\"";
+# the table's arguments are in capitals, the man page's in italics.
+want=$(table spelling | sed -E 's/^ *//; s/(--[a-z-]+)(.*)/\1\L\2/' | sort)
+got=$({ man_section COMMANDS; man_section OPTIONS; } |
+	awk 'prev == ".TP" { print } { prev = $0 }' | unroff | sort)
+[[ $got == "$want" ]] ||
+	why+=" $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' '|');"
+end
+
+begin "man page: no option outside the table but under COMPATIBILITY WITH IPVSADM"
+# ipvsadm's options that l4lb lacks are named there, and only there.
+extra=$(awk '/^\.SH /{ skip = $0 == ".SH COMPATIBILITY WITH IPVSADM" } !skip' "$MAN" |
+	grep -oE '(^|[^a-zA-Z0-9\\])\\-(\\-[a-z][a-z\\-]*[a-z]|[a-zA-Z]\b)' | sed -E 's/^[^\\]//' |
+	sed 's/\\-/-/g' | sort -u | comm -23 - <(table_words))
+[[ -z $extra ]] || why+=" not in the table: $(tr '\n' ' ' <<<"$extra");"
+ipvsadm_only=$(man_section "COMPATIBILITY WITH IPVSADM" | grep -oE '\\-\\-[a-z][a-z\\-]*[a-z]' |
+	sed 's/\\-/-/g' | sort -u | comm -12 - <(table_words) | grep -vxE -- '--(stats|rate|json|idle-timeout|info|tun-type)')
+[[ -z $ipvsadm_only ]] || why+=" named as unsupported but in the table: $ipvsadm_only;"
+end
+
+begin "bash completion offers exactly the table's options"
+got=$(sed -n "/local opts='/,/'\$/p" "$COMP" | sed "s/.*opts='//; s/'\$//" | tr -s ' \t' '\n\n' |
+	sed '/^$/d' | sort)
+[[ $got == "$(table_words)" ]] ||
+	why+=" $(diff <(table_words) <(echo "$got") | grep '^[<>]' | tr '\n' '|');"
+end
+
+begin "bash completion completes an argument after exactly the options that take one"
+# The case patterns on lines of their own: "	-s | --scheduler)".
+got=$(grep -E $'^\t-[-a-zA-Z |]*\\)$' "$COMP" | tr -d '\t)' | tr '|' '\n' | tr -d ' ' | sort)
+want=$(table opt | awk '$4 == "ARG" { if ($1 != "-") print "-" $1; print "--" $3 }' | sort)
+[[ $got == "$want" ]] || why+=" $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' '|');"
+end
+
+begin "schedulers: ipvsctl's list is the module's registry, the man page's and the completion's"
+want=$(table sched)
+[[ -n $want ]] || why+=" no schedulers in the table;"
+grep -qxF -- "$(table default)" <<<"$want" || why+=" default '$(table default)' unknown;"
+# The module: every struct l4lb_sched_ops its sources define, by .name.
+mod=$(find ../../src -name '*.c' -exec awk '
+	/^(static )?const struct l4lb_sched_ops [a-z0-9_]+ = \{/ { on = 1 }
+	on && /\.name[ \t]*=/ { s = $0; sub(/^[^"]*"/, "", s); sub(/".*/, "", s); print s }
+	on && /^\};/ { on = 0 }' {} + | sort)
+[[ -n $mod ]] || why+=" no scheduler found in ../../src;"
+[[ $mod == "$(sort <<<"$want")" ]] || why+=" module '$(tr '\n' ' ' <<<"$mod")';"
+man=$(man_section SCHEDULERS | awk 'prev == ".TP" { print } { prev = $0 }' | unroff)
+[[ $man == "$want" ]] || why+=" man page '$(tr '\n' ' ' <<<"$man")';"
+# The man page quotes the kernel's message for an unknown one.
+known=$(sed -n 's/^ipvsctl: unknown scheduler (known: \(.*\))$/\1/p' "$MAN" | tr -d ',' | tr ' ' '\n')
+[[ $known == "$want" ]] || why+=" man page's example 'known: $(tr '\n' ' ' <<<"$known")';"
+comp=$(comp_words_after '-s \\| --scheduler')
+[[ $comp == "$want" ]] || why+=" completion '$(tr '\n' ' ' <<<"$comp")';"
+run -h
+grep -qF -- "$(table sched | paste -sd' ' | sed -E 's/ /, /g; s/, ([^,]*)$/ or \1/') (default $(table default))" "$OUT" ||
+	why+=" -h lacks the list;"
+end
+
+begin "TCP states: the man page lists ipvsctl's names"
+# "TCP states are .BR SYN_RECV ... CLOSE ." up to the next paragraph; NONE
+# is the persistence templates' (and is described with them).
+man=$(man_section "LISTING FORMATS" | sed -n '/^TCP states are$/,/^\.PP$/p' | grep -vx '\.PP' | unroff |
+	grep -oE '\b[A-Z][A-Z_]+\b' | grep -vx TCP)
+want=$(table state | grep -vx NONE)
+[[ $man == "$want" ]] || why+=" man page '$(tr '\n' ' ' <<<"$man")' (want '$(tr '\n' ' ' <<<"$want")');"
+grep -qE '^\.B NONE$' "$MAN" || why+=" man page lacks NONE;"
 end
 
 begin "bash completion: schedulers, services, servers"
@@ -735,6 +840,44 @@ want_out "wrr wlc
 192.168.1.2:80 192.168.1.3:80
 --rate"
 want_err ""
+end
+
+begin "one list of bad kernel-log patterns: scripts/bad-klog.sh, sourced by vm-run and lib.sh"
+KLOG=../../scripts/bad-klog.sh
+for f in ../../scripts/vm-run ../../tests/vm/lib.sh; do
+	grep -qE '^\. "\$[A-Z0-9_]*ROOT/scripts/bad-klog\.sh"$' "$f" || why+=" $f does not source it;"
+done
+# Whoever else sets the variable keeps a list of its own.
+own=$(grep -rlE '\bBAD_KLOG\+?=' ../../scripts ../../tests ../../Makefile 2>/dev/null |
+	grep -vxF -e "$KLOG" -e ../../tests/unit/run.sh)
+[[ -z $own ]] || why+=" lists of their own: $(tr '\n' ' ' <<<"$own");"
+re=$(. "$KLOG" && printf '%s' "$BAD_KLOG")
+grep -E -- "$re" </dev/null 2>"$ERR"
+[[ $? == 1 && ! -s $ERR ]] || why+=" not a valid grep -E pattern: $(flat "$ERR");"
+while IFS= read -r line; do
+	grep -qE -- "$re" <<<"$line" || why+=" misses '$line';"
+done <<'EOF_BAD'
+[   12.345678] BUG: kernel NULL pointer dereference, address: 0000000000000008
+[   12.345678] WARNING: CPU: 1 PID: 42 at net/l4lb/conn.c:120 l4lb_conn_put+0x1/0x2 [l4lb]
+[   12.345678] BUG kmalloc-128 (Tainted: G           O      ): Left Redzone overwritten
+[   12.345678] Redzone  ffff888003a1b2c0: bb bb bb bb bb bb bb bb
+[   12.345678] BUG l4lb_conn (Tainted: G  O): Object padding overwritten
+[   12.345678] l4lb_conn: Padding overwritten. 0x000000001-0x00000002 @offset=3
+[   12.345678] Freechain corrupt
+[   12.345678] refcount_t: underflow; use-after-free.
+[   12.345678] BUG: KASAN: slab-use-after-free in l4lb_conn_put+0x10/0x20 [l4lb]
+[   12.345678] WARNING: possible circular locking dependency detected
+[   12.345678] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:
+[   12.345678] unregister_netdevice: waiting for veth0 to become free. Usage count = 2
+EOF_BAD
+while IFS= read -r line; do
+	! grep -qE -- "$re" <<<"$line" || why+=" takes '$line' for trouble;"
+done <<'EOF_GOOD'
+[    1.234567] l4lb: loading out-of-tree module taints kernel.
+[    1.234567] Kernel command line: console=ttyS0 slub_debug=FZPU
+[    1.234567] IPVS: Registered protocols (TCP, UDP)
+[    1.234567] debugbus: ready
+EOF_GOOD
 end
 
 # Without the fake, on a host where the module cannot be loaded.

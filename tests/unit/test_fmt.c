@@ -68,6 +68,25 @@ static void test_addresses(void)
 	CHECK_STR(fmt_addr(buf, sizeof(buf), AF_INET, a), "192.168.1.2", "fmt_addr IPv4");
 }
 
+/* Every state of the uAPI enum has a name of its own, none left out. */
+static void test_state_names(void)
+{
+	const char *seen[__L4LB_TCP_MAX];
+	const char *bad = NULL;
+	int i, j;
+
+	for (i = 0; i < __L4LB_TCP_MAX && !bad; i++) {
+		seen[i] = fmt_state(IPPROTO_TCP, i);
+		if (!seen[i] || !*seen[i] || !strcmp(seen[i], "?") || !strcmp(seen[i], "UDP"))
+			bad = "no name";
+		for (j = 0; j < i && !bad; j++)
+			if (!strcmp(seen[i], seen[j]))
+				bad = "a name used twice";
+	}
+	CHECK(!bad, "fmt_state names every enum l4lb_tcp_state once",
+	      "%s at state %d", bad, i - 1);
+}
+
 static void test_names(void)
 {
 	char buf[16];
@@ -86,6 +105,8 @@ static void test_names(void)
 	CHECK_STR(fmt_state(IPPROTO_TCP, L4LB_TCP_CLOSE), "CLOSE", "fmt_state close");
 	CHECK_STR(fmt_state(IPPROTO_TCP, 42), "?", "fmt_state unknown");
 	CHECK_STR(fmt_state(IPPROTO_UDP, L4LB_TCP_NONE), "UDP", "fmt_state udp");
+	CHECK_STR(fmt_state(IPPROTO_TCP, __L4LB_TCP_MAX), "?", "fmt_state past the enum");
+	test_state_names();
 	CHECK_STR(fmt_proto(IPPROTO_UDP), "UDP", "fmt_proto udp");
 }
 

@@ -38,14 +38,9 @@ SUITE=$(basename "$0" .sh)
 NS_PREFIX="l4lb-$$-"
 TEST_TMP=$(mktemp -d "/tmp/l4lb-$SUITE-$$.XXXXXX")
 
-# Kernel log lines that mean trouble (the same list scripts/vm-run uses).
-BAD_KLOG='\bBUG\b|WARNING:|Oops|general protection fault|Call Trace|Objects remaining'
-BAD_KLOG+='|Redzone|Poison overwritten|Object padding|Freepointer corrupt'
-BAD_KLOG+='|INFO: |refcount_t:|list_(add|del) corruption|detected stalls|self-detected stall|soft lockup'
-BAD_KLOG+='|hard LOCKUP|blocked for more than|UBSAN|double free|use-after-free'
-BAD_KLOG+='|Unable to handle|unreferenced object|stack-protector|Kernel panic'
-BAD_KLOG+='|KASAN|circular locking|inconsistent lock state|suspicious RCU usage'
-BAD_KLOG+='|possible recursive locking|ODEBUG|leaked reference|unregister_netdevice: waiting'
+# Kernel log lines that mean trouble: BAD_KLOG, the list scripts/vm-run
+# judges a whole run by.
+. "$L4LB_ROOT/scripts/bad-klog.sh"
 
 _PASSED=0
 _FAILED=0

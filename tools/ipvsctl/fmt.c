@@ -86,6 +86,11 @@ const char *fmt_fwd(uint8_t fwd)
 	return fwd < ARRAY_SIZE(names) ? names[fwd] : "?";
 }
 
+/*
+ * Indexed by the uAPI's enum l4lb_tcp_state, the one list of TCP states:
+ * the module keeps no names of its own. A state added to the enum without
+ * a name here fails the build rather than printing "?" or NULL.
+ */
 const char *fmt_state(uint8_t protocol, uint8_t state)
 {
 	static const char *const names[] = {
@@ -98,10 +103,12 @@ const char *fmt_state(uint8_t protocol, uint8_t state)
 		[L4LB_TCP_TIME_WAIT]	= "TIME_WAIT",
 		[L4LB_TCP_CLOSE]	= "CLOSE",
 	};
+	_Static_assert(ARRAY_SIZE(names) == __L4LB_TCP_MAX,
+		       "a name for every enum l4lb_tcp_state");
 
 	if (protocol == IPPROTO_UDP)
 		return "UDP";
-	return state < ARRAY_SIZE(names) ? names[state] : "?";
+	return state < ARRAY_SIZE(names) && names[state] ? names[state] : "?";
 }
 
 void json_string(FILE *f, const char *s)

@@ -12,60 +12,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "opts.h"
 #include "parse.h"
 #include "util.h"
-
-enum {
-	LOPT_STATS = 0x100,
-	LOPT_EXACT,
-	LOPT_TIMEOUT,
-	LOPT_SET,
-	LOPT_JSON,
-	LOPT_RATE,
-	LOPT_IDLE,
-	LOPT_INFO,
-	LOPT_TUN_TYPE,
-};
-
-static const char short_opts[] = "+:AEDCLlZaedSRt:u:s:r:gimw:ncp::M:hv";
-
-static const struct option long_opts[] = {
-	{ "add-service",	no_argument,		NULL, 'A' },
-	{ "edit-service",	no_argument,		NULL, 'E' },
-	{ "delete-service",	no_argument,		NULL, 'D' },
-	{ "clear",		no_argument,		NULL, 'C' },
-	{ "list",		no_argument,		NULL, 'L' },
-	{ "zero",		no_argument,		NULL, 'Z' },
-	{ "save",		no_argument,		NULL, 'S' },
-	{ "restore",		no_argument,		NULL, 'R' },
-	{ "add-server",		no_argument,		NULL, 'a' },
-	{ "edit-server",	no_argument,		NULL, 'e' },
-	{ "delete-server",	no_argument,		NULL, 'd' },
-	{ "tcp-service",	required_argument,	NULL, 't' },
-	{ "udp-service",	required_argument,	NULL, 'u' },
-	{ "scheduler",		required_argument,	NULL, 's' },
-	{ "real-server",	required_argument,	NULL, 'r' },
-	{ "gatewaying",		no_argument,		NULL, 'g' },
-	{ "ipip",		no_argument,		NULL, 'i' },
-	{ "masquerading",	no_argument,		NULL, 'm' },
-	{ "weight",		required_argument,	NULL, 'w' },
-	{ "numeric",		no_argument,		NULL, 'n' },
-	{ "connection",		no_argument,		NULL, 'c' },
-	{ "persistent",		optional_argument,	NULL, 'p' },
-	{ "netmask",		required_argument,	NULL, 'M' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "version",		no_argument,		NULL, 'v' },
-	{ "stats",		no_argument,		NULL, LOPT_STATS },
-	{ "exact",		no_argument,		NULL, LOPT_EXACT },
-	{ "timeout",		no_argument,		NULL, LOPT_TIMEOUT },
-	{ "set",		required_argument,	NULL, LOPT_SET },
-	{ "json",		no_argument,		NULL, LOPT_JSON },
-	{ "rate",		no_argument,		NULL, LOPT_RATE },
-	{ "idle-timeout",	required_argument,	NULL, LOPT_IDLE },
-	{ "info",		no_argument,		NULL, LOPT_INFO },
-	{ "tun-type",		required_argument,	NULL, LOPT_TUN_TYPE },
-	{ NULL, 0, NULL, 0 }
-};
 
 /* Per command: options it accepts and options it cannot do without. */
 static const struct {
@@ -542,7 +491,7 @@ int parse_args(int argc, char **argv, struct request *req, char *err, size_t err
 	/* 0 rather than 1 makes glibc reset its state: tests parse many times. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, cli_short_opts(), cli_long_opts(), NULL)) != -1) {
 		if (c == 'h') {
 			req->cmd = CMD_HELP;
 			return 0;
