@@ -86,10 +86,33 @@ static int l4lb_tcp_event(const struct tcphdr *th)
 }
 
 /*
+ * Push @cp's expiry to @exp unless it already is within a small slack of it
+ * (an eighth of the timeout @t, at most a second), as flow_offload_refresh()
+ * does: most packets then leave the connection's cache line clean. The
+ * store is lockless; one racing a state change may leave the old state's
+ * timeout, which the next packet corrects (it moves by more than the slack).
+ */
+static void l4lb_conn_refresh(struct l4lb_net *ln, struct l4lb_conn *cp,
+			      unsigned long t)
+{
+	unsigned long old = READ_ONCE(cp->expires);
+	unsigned long slack = min_t(unsigned long, t >> 3, HZ);
+	unsigned long exp = jiffies + t;
+
+	if (time_in_range(exp, old - slack, old + slack))
+		return;
+	WRITE_ONCE(cp->expires, exp);
+	/* Sooner than before: the timeout was lowered meanwhile. */
+	if (time_before(exp, old))
+		l4lb_gc_due(ln, exp);
+}
+
+/*
  * Advance @cp's state for a segment seen in direction @dir (@th is NULL for
- * UDP) and push its expiry out by the new state's timeout. A move into or
- * out of ESTABLISHED moves the flow between the dest's active and inactive
- * counts, which load-based schedulers are told about.
+ * UDP) and push its expiry out by the new state's timeout. Only a segment
+ * that changes the state takes cp->lock. A move into or out of ESTABLISHED
+ * moves the flow between the dest's active and inactive counts, which
+ * load-based schedulers are told about.
  */
 void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 			 enum l4lb_dir dir, const struct tcphdr *th)
@@ -101,15 +124,7 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 	u8 old, new;
 
 	if (!th) {
-		unsigned long old_exp = READ_ONCE(cp->expires);
-
-		exp = jiffies + l4lb_conn_timeout(ln, cp, L4LB_TCP_NONE);
-		if (old_exp == exp)
-			return;
-		WRITE_ONCE(cp->expires, exp);
-		/* Sooner than before: the timeout was lowered meanwhile. */
-		if (time_before(exp, old_exp))
-			l4lb_gc_due(ln, exp);
+		l4lb_conn_refresh(ln, cp, l4lb_conn_timeout(ln, cp, L4LB_TCP_NONE));
 		return;
 	}
 
@@ -119,11 +134,18 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 	else
 		tbl = dir == L4LB_DIR_ORIG ? TBL_CLIENT : TBL_SERVER;
 
+	old = READ_ONCE(cp->state);
+	if (ev < 0 || l4lb_tcp_next[tbl][ev][old] == old) {
+		l4lb_conn_refresh(ln, cp, l4lb_conn_timeout(ln, cp, old));
+		return;
+	}
+
 	spin_lock_bh(&cp->lock);
+	/* Read again: another CPU may have moved it meanwhile. */
 	old = cp->state;
-	new = ev < 0 ? old : l4lb_tcp_next[tbl][ev][old];
+	new = l4lb_tcp_next[tbl][ev][old];
 	if (new != old && !cp->dead) {
-		cp->state = new;
+		WRITE_ONCE(cp->state, new);
 		if (old == L4LB_TCP_ESTABLISHED) {
 			atomic_dec(&dest->active);
 			atomic_inc(&dest->inactive);
