@@ -108,20 +108,29 @@ static u32 l4lb_node_hashfn(const void *node, u32 len, u32 seed)
 	return l4lb_tuple_hashfn(&t, len, seed);
 }
 
-/* Field by field what l4lb_node_key() derives, without building it. */
+/*
+ * Field by field what l4lb_node_key() derives, without building it. A
+ * reply's server side lives in the dest: it is compared last, so that
+ * only an entry of the same client address and port (in practice the one
+ * sought) costs a second cache line.
+ */
 static int l4lb_node_cmpfn(struct rhashtable_compare_arg *arg,
 			   const void *node)
 {
 	const struct l4lb_conn *cp = l4lb_node_conn(node);
 	const struct l4lb_tuple *t = arg->key;
+	const struct l4lb_dest *dest;
 
 	if (t->protocol != cp->protocol || t->af != cp->af)
 		return 1;
-	if (l4lb_node_is_reply(node))
-		return t->dir != L4LB_DIR_REPLY || t->dport != cp->cport ||
-		       t->sport != cp->dest->port ||
-		       !nf_inet_addr_cmp(&t->dst, &cp->caddr) ||
-		       !nf_inet_addr_cmp(&t->src, &cp->dest->addr);
+	if (l4lb_node_is_reply(node)) {
+		if (t->dir != L4LB_DIR_REPLY || t->dport != cp->cport ||
+		    !nf_inet_addr_cmp(&t->dst, &cp->caddr))
+			return 1;
+		dest = cp->dest;
+		return t->sport != dest->port ||
+		       !nf_inet_addr_cmp(&t->src, &dest->addr);
+	}
 	return t->dir != (cp->flags & L4LB_CONN_F_TEMPLATE ?
 			  L4LB_DIR_TEMPLATE : L4LB_DIR_ORIG) ||
 	       t->sport != cp->cport || t->dport != cp->vport ||
