@@ -105,12 +105,15 @@ static void l4lb_net_est_work(struct work_struct *work)
 	struct l4lb_net *ln = container_of(to_delayed_work(work),
 					   struct l4lb_net, est_work);
 
-	mutex_lock(&ln->lock);
+	/*
+	 * Off the configuration mutex: a long pass must not hold up ipvsctl,
+	 * nor ipvsctl the pass. A service deleted meanwhile re-arms it once
+	 * more at most; one added finds it pending or queues it itself.
+	 */
 	l4lb_est_run(ln);
-	if (ln->nr_services)
+	if (READ_ONCE(ln->nr_services))
 		queue_delayed_work(system_power_efficient_wq, &ln->est_work,
 				   L4LB_EST_INTERVAL);
-	mutex_unlock(&ln->lock);
 }
 
 static int __net_init l4lb_net_init(struct net *net)

@@ -105,7 +105,7 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 		goto err_state;
 	}
 	list_add_tail(&svc->list, &ln->services);
-	ln->nr_services++;
+	WRITE_ONCE(ln->nr_services, ln->nr_services + 1);
 	ln->gen++;
 	return svc;
 
@@ -164,7 +164,7 @@ void l4lb_service_del(struct l4lb_service *svc)
 	lockdep_assert_held(&ln->lock);
 	rhashtable_remove_fast(&ln->svc_table, &svc->node, l4lb_svc_params);
 	list_del(&svc->list);
-	ln->nr_services--;
+	WRITE_ONCE(ln->nr_services, ln->nr_services - 1);
 	ln->gen++;
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
 		l4lb_dest_del(dest);

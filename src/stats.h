@@ -52,6 +52,7 @@ struct l4lb_stats {
 struct l4lb_est {
 	u64 last[L4LB_CNT_MAX];
 	u64 rate[L4LB_CNT_MAX];		/* scaled by 2^10 */
+	unsigned long pass;		/* jiffies of the last pass that counted it */
 };
 
 struct l4lb_dest;
