@@ -280,7 +280,7 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 		return NULL;
 	}
 	cp->flags = L4LB_CONN_F_TEMPLATE;
-	cp->expires = jiffies + dest->svc->persist_timeout;
+	cp->expires = jiffies + READ_ONCE(dest->svc->persist_timeout);
 	l4lb_gc_due(ln, cp->expires);
 	refcount_set(&cp->refcnt, 2);
 	old = rhashtable_lookup_get_insert_key(&ln->conn_table, key,

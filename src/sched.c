@@ -56,13 +56,14 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 
 	spin_lock_bh(&svc->sched_lock);
 	if (edit) {
-		edit->weight = weight;
+		/* Read locklessly by persistence (schedule.c). */
+		WRITE_ONCE(edit->weight, weight);
 		edit->sched_idx = -1;
 	}
 	if (state) {
 		old = svc->sched_state;
 		svc->sched_state = state;
-		svc->sched = sched;
+		WRITE_ONCE(svc->sched, sched);
 		svc->sched_cap = cap;
 	} else {
 		memset(svc->sched_state, 0, sched->state_size(cap));

@@ -52,7 +52,7 @@ static struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
 	struct l4lb_conn *tp;
 
 	memset(&key, 0, sizeof(key));
-	key.src.ip = t->src.ip & svc->netmask;
+	key.src.ip = t->src.ip & READ_ONCE(svc->netmask);
 	key.dst = t->dst;
 	key.dport = t->dport;
 	key.af = t->af;
@@ -76,7 +76,8 @@ static struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
 		/* Racing CPUs each place their flow; one template wins. */
 	}
 	if (tp) {
-		WRITE_ONCE(tp->expires, jiffies + svc->persist_timeout);
+		WRITE_ONCE(tp->expires,
+			   jiffies + READ_ONCE(svc->persist_timeout));
 		l4lb_gc_due(ln, tp->expires);
 	}
 	*tmpl = tp;
@@ -119,7 +120,7 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 		l4lb_drop(ln, L4LB_DROP_CONN_MAX);
 		return ERR_PTR(-ENOSPC);
 	}
-	if (svc->flags & L4LB_SVC_F_PERSISTENT)
+	if (READ_ONCE(svc->flags) & L4LB_SVC_F_PERSISTENT)
 		dest = l4lb_persist_schedule(ln, svc, t, &tmpl);
 	else
 		dest = l4lb_sched_pick(svc);
