@@ -304,54 +304,74 @@ static bool l4lb_conn_closed(const struct l4lb_conn *cp)
 }
 
 /*
- * Create a flow for @orig bound to @dest in TCP state @state, consuming
- * the caller's references on @dest and @tmpl (which may be NULL). Returns
- * the connection that owns the flow: a racing CPU may have created it
- * first, in which case that one is returned. Errors: -ENOMEM, -ENOSPC at
- * net.l4lb.conn_max, or -EEXIST when a live flow already holds the
- * server-side tuple.
+ * Take a place under net.l4lb.conn_max for a new flow, in one step: CPUs
+ * that both saw room for one more flow must not both take it. The one
+ * check of conn_max, made before scheduling, so a full table costs no pick.
  */
-struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
-				const struct l4lb_tuple *orig,
-				struct l4lb_dest *dest, struct l4lb_conn *tmpl,
-				u8 state)
+bool l4lb_conn_reserve(struct l4lb_net *ln)
 {
-	atomic_t *count = state == L4LB_TCP_ESTABLISHED ? &dest->active :
-							    &dest->inactive;
 	int max = READ_ONCE(ln->sysctl.conn_max);
 	int n = atomic_read(&ln->nr_conns);
-	struct l4lb_tuple reply;
-	struct l4lb_conn *cp;
-	void *old;
 
-	/*
-	 * Take a place under conn_max in one step: CPUs that both saw room
-	 * for one more flow must not both take it.
-	 */
 	do {
-		if (max && n >= max) {
-			cp = ERR_PTR(-ENOSPC);
-			goto err;
-		}
+		if (max && n >= max)
+			return false;
 	} while (!atomic_try_cmpxchg(&ln->nr_conns, &n, n + 1));
+	return true;
+}
+
+void l4lb_conn_unreserve(struct l4lb_net *ln)
+{
+	atomic_dec(&ln->nr_conns);
+}
+
+/*
+ * A new flow for @orig bound to @dest in TCP state @state, not yet in the
+ * table (as flow_offload_alloc()). Once l4lb_flow_add() has it, it owns the
+ * caller's references on @dest and @tmpl (which may be NULL) and place
+ * under conn_max. NULL when out of memory: the caller keeps them all.
+ */
+struct l4lb_conn *l4lb_flow_alloc(struct l4lb_net *ln,
+				  const struct l4lb_tuple *orig,
+				  struct l4lb_dest *dest, struct l4lb_conn *tmpl,
+				  u8 state)
+{
+	struct l4lb_conn *cp;
+
 	cp = l4lb_conn_alloc(orig, dest);
-	if (!cp) {
-		atomic_dec(&ln->nr_conns);
-		cp = ERR_PTR(-ENOMEM);
-		goto err;
-	}
+	if (!cp)
+		return NULL;
 	cp->tmpl = tmpl;
 	cp->state = state;
 	cp->expires = jiffies + l4lb_conn_timeout(ln, cp, state);
+	return cp;
+}
+
+/*
+ * Enter the new flow @cp in the table (as flow_offload_add()). Returns the
+ * connection that owns the flow: a racing CPU may have created it first,
+ * in which case @cp goes and that one is returned. Errors, @cp gone too:
+ * -ENOMEM, or -EEXIST when a live flow already holds the server-side
+ * tuple.
+ */
+struct l4lb_conn *l4lb_flow_add(struct l4lb_net *ln, struct l4lb_conn *cp)
+{
+	struct l4lb_dest *dest = cp->dest;
+	atomic_t *count = cp->state == L4LB_TCP_ESTABLISHED ? &dest->active :
+								&dest->inactive;
+	struct l4lb_tuple orig, reply;
+	void *old;
+
 	l4lb_gc_due(ln, cp->expires);
 	/* Count before publishing, so a racing state change never underflows. */
 	atomic_inc(count);
 
-	old = rhashtable_lookup_get_insert_key(&ln->conn_table, orig,
+	l4lb_node_key(&cp->node[0], &orig);
+	old = rhashtable_lookup_get_insert_key(&ln->conn_table, &orig,
 					       &cp->node[0], l4lb_conn_params);
 	if (old) {
 		atomic_dec(count);
-		atomic_dec(&ln->nr_conns);
+		l4lb_conn_unreserve(ln);
 		cp->dead = 1;
 		refcount_set(&cp->refcnt, 1);
 		l4lb_conn_put(cp);
@@ -380,12 +400,6 @@ struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
 	}
 	l4lb_sched_load_changed(dest);
 	l4lb_stats_conn(dest);
-	return cp;
-
-err:
-	if (tmpl)
-		l4lb_conn_put(tmpl);
-	l4lb_dest_put(dest);
 	return cp;
 }
 

@@ -77,10 +77,13 @@ int l4lb_conn_table_init(struct l4lb_net *ln);
 void l4lb_conn_table_destroy(struct l4lb_net *ln);
 struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
 				   const struct l4lb_tuple *t);
-struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
-				const struct l4lb_tuple *orig,
-				struct l4lb_dest *dest, struct l4lb_conn *tmpl,
-				u8 state);
+bool l4lb_conn_reserve(struct l4lb_net *ln);
+void l4lb_conn_unreserve(struct l4lb_net *ln);
+struct l4lb_conn *l4lb_flow_alloc(struct l4lb_net *ln,
+				  const struct l4lb_tuple *orig,
+				  struct l4lb_dest *dest, struct l4lb_conn *tmpl,
+				  u8 state);
+struct l4lb_conn *l4lb_flow_add(struct l4lb_net *ln, struct l4lb_conn *cp);
 struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 				const struct l4lb_tuple *key,
 				struct l4lb_dest *dest);

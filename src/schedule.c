@@ -98,7 +98,6 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 	struct l4lb_service *svc;
 	struct l4lb_svc_key key;
 	struct l4lb_dest *dest;
-	int max;
 
 	/* Only a SYN opens a TCP flow, unless sloppy_tcp adopts mid-flow. */
 	if (th && (!th->syn || th->ack || th->rst)) {
@@ -115,8 +114,7 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 	if (!svc)
 		return NULL;
 
-	max = READ_ONCE(ln->sysctl.conn_max);
-	if (max && atomic_read(&ln->nr_conns) >= max) {
+	if (!l4lb_conn_reserve(ln)) {
 		l4lb_drop(ln, L4LB_DROP_CONN_MAX);
 		return ERR_PTR(-ENOSPC);
 	}
@@ -125,15 +123,24 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 	else
 		dest = l4lb_sched_pick(svc);
 	if (!dest) {
+		l4lb_conn_unreserve(ln);
 		/* No server can take it: fail fast rather than time out. */
 		l4lb_drop(ln, L4LB_DROP_NO_DEST);
 		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 		return ERR_PTR(-EHOSTUNREACH);
 	}
-	cp = l4lb_conn_new(ln, t, dest, tmpl, state);
+	cp = l4lb_flow_alloc(ln, t, dest, tmpl, state);
+	if (!cp) {
+		l4lb_conn_unreserve(ln);
+		if (tmpl)
+			l4lb_conn_put(tmpl);
+		l4lb_dest_put(dest);
+		l4lb_drop(ln, L4LB_DROP_NOMEM);
+		return ERR_PTR(-ENOMEM);
+	}
+	cp = l4lb_flow_add(ln, cp);
 	if (IS_ERR(cp))
 		l4lb_drop(ln, PTR_ERR(cp) == -EEXIST ? L4LB_DROP_CLASH :
-			      PTR_ERR(cp) == -ENOSPC ? L4LB_DROP_CONN_MAX :
 						       L4LB_DROP_NOMEM);
 	return cp;
 }
