@@ -331,9 +331,6 @@ static int l4lb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 	return PTR_ERR_OR_ZERO(svc);
 }
 
-/* A dump entry's message header; changes since the dump began flag it. */
-/* Close a dump entry filled with result @err; false if it did not fit. */
-/* Dumps resume at index cb->args[0] and flag changes made between parts. */
 static int l4lb_nl_dest_parse(struct genl_info *info,
 			      struct l4lb_service *svc, struct nlattr **tb,
 			      union nf_inet_addr *addr, __be16 *port)
@@ -568,7 +565,6 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* Answer @info with one message of top-level attributes from @fill. */
 static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_GET_INFO,
