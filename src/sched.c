@@ -65,7 +65,7 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 	lockdep_assert_held(&svc->ln->lock);
 	if (sched != svc->sched || svc->nr_dests > cap) {
 		cap = max3(4U, svc->nr_dests, sched == svc->sched ? 2 * cap : cap);
-		state = kvzalloc(sched->state_size(cap), GFP_KERNEL);
+		state = kvzalloc(sched->state_size(cap), GFP_KERNEL_ACCOUNT);
 		if (!state)
 			return -ENOMEM;
 	}
