@@ -3,6 +3,8 @@
  * l4lb: a layer-4 load balancer in the style of LVS/IPVS.
  * Module init and exit only; each concern lives in its own file.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <net/genetlink.h>
@@ -28,7 +30,7 @@ static int __init l4lb_init(void)
 	err = l4lb_genl_init();
 	if (err)
 		goto err_pernet;
-	pr_info("l4lb " L4LB_VERSION " loaded\n");
+	pr_info("version " L4LB_VERSION " loaded\n");
 	return 0;
 
 err_pernet:

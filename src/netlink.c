@@ -181,14 +181,34 @@ struct l4lb_service *l4lb_nl_svc_find(struct l4lb_net *ln, struct nlattr *nest,
 	return svc;
 }
 
+/*
+ * "unknown scheduler (known: rr, wrr, lc, wlc)", with the list from the
+ * registry (sched.c), made once at init: NL_SET_ERR_MSG() takes string
+ * literals only, and an extack message must outlive the request.
+ */
+static char l4lb_nl_sched_msg[128] __ro_after_init;
+
+static void __init l4lb_nl_sched_msg_init(void)
+{
+	char list[96];
+
+	/* A list cut short would be a bug: the buffers are too small. */
+	WARN_ON(l4lb_sched_names(list, sizeof(list)) >= sizeof(list) - 1);
+	snprintf(l4lb_nl_sched_msg, sizeof(l4lb_nl_sched_msg),
+		 "unknown scheduler (known: %s)", list);
+}
+
+/* The scheduler @attr names, or wlc (ipvsadm's default) without one. */
 static int l4lb_nl_sched(struct nlattr *attr,
 			 const struct l4lb_sched_ops **sched,
 			 struct netlink_ext_ack *extack)
 {
-	*sched = l4lb_sched_find(attr ? nla_data(attr) : "wlc");
+	*sched = attr ? l4lb_sched_find(nla_data(attr)) : &l4lb_sched_wlc;
 	if (!*sched) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "unknown scheduler (known: rr, wrr, lc, wlc)");
+		do_trace_netlink_extack(l4lb_nl_sched_msg);
+		if (extack)
+			extack->_msg = l4lb_nl_sched_msg;
+		NL_SET_BAD_ATTR(extack, attr);
 		return -ENOENT;
 	}
 	return 0;
@@ -311,9 +331,6 @@ static int l4lb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 	return PTR_ERR_OR_ZERO(svc);
 }
 
-/* A dump entry's message header; changes since the dump began flag it. */
-/* Close a dump entry filled with result @err; false if it did not fit. */
-/* Dumps resume at index cb->args[0] and flag changes made between parts. */
 static int l4lb_nl_dest_parse(struct genl_info *info,
 			      struct l4lb_service *svc, struct nlattr **tb,
 			      union nf_inet_addr *addr, __be16 *port)
@@ -548,7 +565,6 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* Answer @info with one message of top-level attributes from @fill. */
 static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_GET_INFO,
@@ -660,6 +676,7 @@ struct genl_family l4lb_genl_family __ro_after_init = {
 
 int __init l4lb_genl_init(void)
 {
+	l4lb_nl_sched_msg_init();
 	return genl_register_family(&l4lb_genl_family);
 }
 

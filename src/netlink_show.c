@@ -120,6 +120,7 @@ int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* A dump entry's message header; changes since the dump began flag it. */
 static void *l4lb_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			      u8 cmd)
 {
@@ -132,6 +133,7 @@ static void *l4lb_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 	return hdr;
 }
 
+/* Close a dump entry filled with result @err; false if it did not fit. */
 static bool l4lb_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
 {
 	if (err) {
@@ -142,6 +144,7 @@ static bool l4lb_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
 	return true;
 }
 
+/* Dumps resume at index cb->args[0] and flag changes made between parts. */
 int l4lb_nl_dump_services(struct sk_buff *skb,
 			  struct netlink_callback *cb)
 {
@@ -304,6 +307,7 @@ static int l4lb_nl_fill_info(struct sk_buff *msg, struct l4lb_net *ln)
 	return 0;
 }
 
+/* Answer @info with one message of top-level attributes from @fill. */
 static int l4lb_nl_reply(struct genl_info *info, u8 cmd,
 			 int (*fill)(struct sk_buff *msg, struct l4lb_net *ln))
 {

@@ -129,7 +129,7 @@ static int __net_init l4lb_net_init(struct net *net)
 	for (i = 0; i < L4LB_TO_MAX; i++)
 		ln->timeouts[i] = l4lb_default_timeouts[i] * HZ;
 
-	ln->drops = alloc_percpu(struct l4lb_drops);
+	ln->drops = alloc_percpu_gfp(struct l4lb_drops, GFP_KERNEL_ACCOUNT);
 	if (!ln->drops)
 		return -ENOMEM;
 	err = l4lb_service_table_init(ln);

@@ -32,6 +32,22 @@ const struct l4lb_sched_ops *l4lb_sched_find(const char *name)
 }
 
 /*
+ * The names of the schedulers, as "rr, wrr, lc, wlc", into @buf of @size
+ * bytes. Returns the length written: a list that fills @buf may have been
+ * cut short.
+ */
+size_t l4lb_sched_names(char *buf, size_t size)
+{
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(l4lb_scheds); i++)
+		len += scnprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				 l4lb_scheds[i]->name);
+	return len;
+}
+
+/*
  * Rebuild the scheduler state of @svc with @sched from its dest list, after
  * @edit got @weight (or was unlisted), a dest was added, or the scheduler
  * changed. The state is rebuilt in place while it fits, so removals and
@@ -49,7 +65,7 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 	lockdep_assert_held(&svc->ln->lock);
 	if (sched != svc->sched || svc->nr_dests > cap) {
 		cap = max3(4U, svc->nr_dests, sched == svc->sched ? 2 * cap : cap);
-		state = kvzalloc(sched->state_size(cap), GFP_KERNEL);
+		state = kvzalloc(sched->state_size(cap), GFP_KERNEL_ACCOUNT);
 		if (!state)
 			return -ENOMEM;
 	}

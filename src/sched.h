@@ -29,6 +29,7 @@ extern const struct l4lb_sched_ops l4lb_sched_lc;
 extern const struct l4lb_sched_ops l4lb_sched_wlc;
 
 const struct l4lb_sched_ops *l4lb_sched_find(const char *name);
+size_t l4lb_sched_names(char *buf, size_t size);
 int l4lb_sched_rebuild(struct l4lb_service *svc,
 		       const struct l4lb_sched_ops *sched,
 		       struct l4lb_dest *edit, u32 weight);

@@ -4,6 +4,8 @@
  * load, WireGuard style: they exercise the real scheduler code on fake
  * services, and a failure refuses the load.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/slab.h>
 
@@ -91,7 +93,7 @@ static bool __init l4lb_test_spread(const struct l4lb_sched_ops *ops,
 	}
 	for (i = 0; i < n; i++) {
 		if (count[i] != want[i]) {
-			pr_err("l4lb selftest %s: dest %u got %u picks, want %u\n",
+			pr_err("selftest %s: dest %u got %u picks, want %u\n",
 			       ops->name, i, count[i], want[i]);
 			ok = false;
 		}
@@ -146,7 +148,7 @@ static bool __init l4lb_test_heap(const struct l4lb_sched_ops *ops,
 		}
 		got = l4lb_fake_pick(f);
 		if (got != best) {
-			pr_err("l4lb selftest %s: step %u picked %d, scan says %d\n",
+			pr_err("selftest %s: step %u picked %d, scan says %d\n",
 			       ops->name, i, got, best);
 			ok = false;
 		}
@@ -173,6 +175,6 @@ int __init l4lb_selftest(void)
 	ok &= l4lb_test_heap(&l4lb_sched_wlc, true);
 	if (!ok)
 		return -EINVAL;
-	pr_info("l4lb: scheduler selftests passed\n");
+	pr_info("scheduler selftests passed\n");
 	return 0;
 }

@@ -8,6 +8,10 @@
  * or a service with live connections lets those connections finish on
  * the server they had; memory goes once the last user is gone, after an
  * RCU grace period.
+ *
+ * The root of an unprivileged user namespace may configure its own netns
+ * (GENL_UNS_ADMIN_PERM): services, dests, their counters and scheduler
+ * state are charged to its memory cgroup (GFP_KERNEL_ACCOUNT).
  */
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -81,7 +85,7 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	int err = -ENOMEM;
 
 	lockdep_assert_held(&ln->lock);
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
 	svc->stats = l4lb_stats_alloc();
@@ -203,12 +207,13 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 		NL_SET_ERR_MSG(extack, "real server already exists");
 		return ERR_PTR(-EEXIST);
 	}
-	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
 	if (!dest)
 		return ERR_PTR(-ENOMEM);
 	dest->stats = l4lb_stats_alloc();
 	/* Every method sends by itself on a route cached per server. */
-	if (!dest->stats || dst_cache_init(&dest->dst_cache, GFP_KERNEL)) {
+	if (!dest->stats || dst_cache_init(&dest->dst_cache,
+					       GFP_KERNEL_ACCOUNT)) {
 		l4lb_stats_free(dest->stats);
 		kfree(dest);
 		return ERR_PTR(-ENOMEM);

@@ -14,7 +14,7 @@ struct l4lb_stats_cpu __percpu *l4lb_stats_alloc(void)
 	struct l4lb_stats_cpu __percpu *s;
 	int cpu;
 
-	s = alloc_percpu(struct l4lb_stats_cpu);
+	s = alloc_percpu_gfp(struct l4lb_stats_cpu, GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return NULL;
 	for_each_possible_cpu(cpu)

@@ -44,7 +44,7 @@ int l4lb_sysctl_init(struct l4lb_net *ln)
 	ln->sysctl.conn_reuse_mode = 1;
 
 	tbl = kmemdup(l4lb_sysctl_template, sizeof(l4lb_sysctl_template),
-		      GFP_KERNEL);
+		      GFP_KERNEL_ACCOUNT);
 	if (!tbl)
 		return -ENOMEM;
 	/* The template holds offsets into struct l4lb_sysctl: rebase them. */

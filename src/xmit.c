@@ -10,6 +10,8 @@
  * DR and TUN: the director sends the request itself, unchanged to the
  * server's MAC or inside IPIP, and never sees the replies.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
@@ -289,7 +291,7 @@ unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
 	if (!rt || rt->rt_uses_gateway) {
 		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
-		net_warn_ratelimited("l4lb: DR server %pI4 is not on-link: dropping\n",
+		net_warn_ratelimited("DR server %pI4 is not on-link: dropping\n",
 				     &cp->dest->addr.ip);
 		if (rt)
 			ip_rt_put(rt);
