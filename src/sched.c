@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The scheduler interface: the registry of schedulers, and every use of a
- * service's scheduler state, all under svc->sched_lock: rebuilding it on
- * a configuration change, picking a server, telling it of load changes.
+ * service's scheduler state: rebuilding it on a configuration change,
+ * picking a server (under RCU alone for rr and wrr, under svc->sched_lock
+ * for lc and wlc), telling it of load changes (under sched_lock).
  *
  * Schedulers are built in: a lookup by name is all the configuration path
  * needs, and no module refcounting is involved.
@@ -48,25 +49,54 @@ size_t l4lb_sched_names(char *buf, size_t size)
 }
 
 /*
+ * A service's scheduler state: the scheduler it is for, so that a lockless
+ * reader gets the two together, and the scheduler's own data.
+ */
+struct l4lb_sched_state {
+	struct rcu_head rcu;
+	const struct l4lb_sched_ops *ops;
+	unsigned int cap;		/* dests it has room for */
+	unsigned long data[];
+};
+
+/* The state of a service nothing can pick from any more. */
+void l4lb_sched_free(struct l4lb_service *svc)
+{
+	kvfree(rcu_dereference_protected(svc->sched_state, true));
+}
+
+/*
  * Rebuild the scheduler state of @svc with @sched from its dest list, after
  * @edit got @weight (or was unlisted), a dest was added, or the scheduler
- * changed. The state is rebuilt in place while it fits, so removals and
- * edits cannot fail; it grows by doubling. Packets keep being scheduled
- * meanwhile: the change is atomic under sched_lock.
+ * changed. A locked scheduler's state is rebuilt in place under sched_lock
+ * while it fits, and grows by doubling. A lockless scheduler's is always
+ * replaced, as picks may be reading it (an edit or a removal allocates
+ * with __GFP_NOFAIL: it must not fail, and the state is small); until a
+ * grace period has passed and the old one is freed, picks from it skip
+ * deleted servers (l4lb_sched_pick()).
  */
 int l4lb_sched_rebuild(struct l4lb_service *svc,
 		       const struct l4lb_sched_ops *sched,
 		       struct l4lb_dest *edit, u32 weight)
 {
-	unsigned int cap = svc->sched_cap;
-	void *state = NULL, *old = NULL;
+	struct l4lb_sched_state *old, *st = NULL;
 	struct l4lb_dest *dest;
+	unsigned int cap;
+	bool fits;
 
 	lockdep_assert_held(&svc->ln->lock);
-	if (sched != svc->sched || svc->nr_dests > cap) {
-		cap = max3(4U, svc->nr_dests, sched == svc->sched ? 2 * cap : cap);
-		state = kvzalloc(sched->state_size(cap), GFP_KERNEL_ACCOUNT);
-		if (!state)
+	old = rcu_dereference_protected(svc->sched_state,
+					lockdep_is_held(&svc->ln->lock));
+	fits = old && sched == old->ops && svc->nr_dests <= old->cap;
+	cap = old ? old->cap : 0;
+	if (!fits)
+		cap = max3(4U, svc->nr_dests,
+			   old && sched == old->ops ? 2 * cap : cap);
+	if (!fits || sched->lockless) {
+		/* An edit or a removal fits, and must not fail. */
+		st = kvzalloc(struct_size(st, data, 0) + sched->state_size(cap),
+			      GFP_KERNEL_ACCOUNT | (edit ? __GFP_NOFAIL : 0));
+		if (!st)
 			return -ENOMEM;
 	}
 
@@ -76,46 +106,83 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 		WRITE_ONCE(edit->weight, weight);
 		edit->sched_idx = -1;
 	}
-	if (state) {
-		old = svc->sched_state;
-		svc->sched_state = state;
-		WRITE_ONCE(svc->sched, sched);
-		svc->sched_cap = cap;
+	if (st) {
+		st->ops = sched;
+		st->cap = cap;
 	} else {
-		memset(svc->sched_state, 0, sched->state_size(cap));
+		st = old;
+		memset(st->data, 0, sched->state_size(cap));
 	}
 	list_for_each_entry(dest, &svc->dests, list)
 		dest->sched_idx = -1;
-	sched->build(svc, svc->sched_state);
+	sched->build(svc, st->data);
+	rcu_assign_pointer(svc->sched_state, st);
+	WRITE_ONCE(svc->sched, sched);
 	spin_unlock_bh(&svc->sched_lock);
 
-	kvfree(old);
+	if (old && old != st)
+		kvfree_rcu(old, rcu);
 	return 0;
 }
 
-/* Pick a dest for a new connection; returns it with a reference held. */
-struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
+/*
+ * A reference on @dest for a new flow, unless it is being deleted: a
+ * lockless pick may come from a state about to be replaced.
+ */
+static bool l4lb_sched_take(struct l4lb_dest *dest)
 {
+	return !READ_ONCE(dest->gone) && refcount_inc_not_zero(&dest->refcnt);
+}
+
+static struct l4lb_dest *l4lb_sched_pick_locked(struct l4lb_service *svc)
+{
+	struct l4lb_sched_state *st;
 	struct l4lb_dest *dest;
 
 	spin_lock_bh(&svc->sched_lock);
-	dest = svc->sched->pick(svc, svc->sched_state);
-	/* Listed dests hold a reference that only drops after unlisting. */
-	if (dest)
-		refcount_inc(&dest->refcnt);
+	st = rcu_dereference_protected(svc->sched_state,
+				       lockdep_is_held(&svc->sched_lock));
+	dest = st->ops->pick(svc, st->data);
+	if (dest && !l4lb_sched_take(dest))
+		dest = NULL;
 	spin_unlock_bh(&svc->sched_lock);
 	return dest;
+}
+
+/*
+ * Pick a dest for a new connection, under RCU; returns it with a reference
+ * held, or NULL if no server can take it.
+ */
+struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
+{
+	struct l4lb_sched_state *st;
+	struct l4lb_dest *dest;
+	int tries;
+
+	/* A deleted server's turn goes to the next one, in the new state. */
+	for (tries = 0; tries < 4; tries++) {
+		st = rcu_dereference(svc->sched_state);
+		if (!st->ops->lockless)
+			return l4lb_sched_pick_locked(svc);
+		dest = st->ops->pick(svc, st->data);
+		if (!dest || l4lb_sched_take(dest))
+			return dest;
+	}
+	return NULL;
 }
 
 /* @dest's active or inactive count changed: tell a load-based scheduler. */
 void l4lb_sched_load_changed(struct l4lb_dest *dest)
 {
 	struct l4lb_service *svc = dest->svc;
+	struct l4lb_sched_state *st;
 
 	if (!READ_ONCE(svc->sched)->load_changed)
 		return;
 	spin_lock_bh(&svc->sched_lock);
-	if (svc->sched->load_changed && dest->sched_idx >= 0)
-		svc->sched->load_changed(svc->sched_state, dest);
+	st = rcu_dereference_protected(svc->sched_state,
+				       lockdep_is_held(&svc->sched_lock));
+	if (st->ops->load_changed && dest->sched_idx >= 0)
+		st->ops->load_changed(st->data, dest);
 	spin_unlock_bh(&svc->sched_lock);
 }

@@ -9,18 +9,21 @@
 #include "service.h"
 
 /*
- * A scheduler keeps its state in one allocation that is rebuilt from the
- * dest list on every configuration change; picks and load updates then
- * work on that state under svc->sched_lock.
+ * A scheduler keeps its state in one allocation, built from the dest list
+ * on every configuration change and published under RCU (sched.c). A
+ * lockless scheduler's pick runs on many CPUs at once, on a state that is
+ * replaced rather than changed; the others pick and take load updates
+ * under svc->sched_lock.
  */
 struct l4lb_sched_ops {
 	const char *name;
 	size_t (*state_size)(unsigned int nr_dests);
-	/* Fill @state from svc->dests; called with sched_lock held. */
+	/* Fill a zeroed @state from svc->dests; called with sched_lock held. */
 	void (*build)(struct l4lb_service *svc, void *state);
 	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state);
 	/* Optional: a dest's active/inactive counts changed. */
 	void (*load_changed)(void *state, struct l4lb_dest *dest);
+	bool lockless;
 };
 
 extern const struct l4lb_sched_ops l4lb_sched_rr;
@@ -33,6 +36,7 @@ size_t l4lb_sched_names(char *buf, size_t size);
 int l4lb_sched_rebuild(struct l4lb_service *svc,
 		       const struct l4lb_sched_ops *sched,
 		       struct l4lb_dest *edit, u32 weight);
+void l4lb_sched_free(struct l4lb_service *svc);
 struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc);
 void l4lb_sched_load_changed(struct l4lb_dest *dest);
 

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Round robin: the next server with a non-zero weight after the last one.
- * Pick: O(1).
+ *
+ * Pick: O(1) and lockless. One atomic cursor per service, so servers take
+ * turns exactly across all CPUs; the state is replaced, never changed, on
+ * a configuration change (sched.c).
  */
+#include <linux/atomic.h>
+
 #include "sched.h"
-#include "service.h"
 
 struct l4lb_rr {
+	atomic_t next;
 	unsigned int n;
-	unsigned int next;
 	struct l4lb_dest *dest[];
 };
 
@@ -33,14 +37,10 @@ static void l4lb_rr_build(struct l4lb_service *svc, void *state)
 static struct l4lb_dest *l4lb_rr_pick(struct l4lb_service *svc, void *state)
 {
 	struct l4lb_rr *rr = state;
-	struct l4lb_dest *dest;
 
 	if (!rr->n)
 		return NULL;
-	if (rr->next >= rr->n)
-		rr->next = 0;
-	dest = rr->dest[rr->next++];
-	return dest;
+	return rr->dest[(unsigned int)atomic_fetch_inc(&rr->next) % rr->n];
 }
 
 const struct l4lb_sched_ops l4lb_sched_rr = {
@@ -48,4 +48,5 @@ const struct l4lb_sched_ops l4lb_sched_rr = {
 	.state_size	= l4lb_rr_size,
 	.build		= l4lb_rr_build,
 	.pick		= l4lb_rr_pick,
+	.lockless	= true,
 };

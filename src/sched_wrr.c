@@ -5,26 +5,34 @@
  * servers whose weight reaches it. Weights 1,2,3 give exactly 1:2:3 over
  * every 6 picks.
  *
- * Pick: O(n) worst case in the number of servers n, O(n * max / gcd)
- * steps per full cycle of sum(weights) / gcd picks.
+ * Pick: lockless. The place in the sequence (current weight and last slot)
+ * is one 64-bit word that a pick advances with a compare-and-swap, so the
+ * sequence, and with it the exact ratio of weights over a cycle, holds
+ * across all CPUs; the state is replaced, never changed, on a
+ * configuration change (sched.c). O(n) steps worst case in the number of
+ * servers n, O(n * max / gcd) per full cycle of sum(weights) / gcd picks.
  */
+#include <linux/atomic.h>
 #include <linux/gcd.h>
 
 #include "sched.h"
-#include "service.h"
+
+struct l4lb_wrr_slot {
+	struct l4lb_dest *dest;
+	u32 weight;			/* as built: edits make a new state */
+};
 
 struct l4lb_wrr {
+	atomic64_t pos;			/* current weight << 32 | last slot */
 	unsigned int n;
-	int i;			/* last served slot */
-	int cw;			/* current weight */
-	int max;
-	int gcd;
-	struct l4lb_dest *dest[];
+	u32 max;
+	u32 gcd;
+	struct l4lb_wrr_slot slot[];
 };
 
 static size_t l4lb_wrr_size(unsigned int nr_dests)
 {
-	return struct_size_t(struct l4lb_wrr, dest, nr_dests);
+	return struct_size_t(struct l4lb_wrr, slot, nr_dests);
 }
 
 static void l4lb_wrr_build(struct l4lb_service *svc, void *state)
@@ -32,34 +40,43 @@ static void l4lb_wrr_build(struct l4lb_service *svc, void *state)
 	struct l4lb_wrr *wrr = state;
 	struct l4lb_dest *dest;
 
-	wrr->i = -1;
 	list_for_each_entry(dest, &svc->dests, list) {
 		if (!dest->weight)
 			continue;
 		dest->sched_idx = wrr->n;
-		wrr->dest[wrr->n++] = dest;
-		wrr->max = max_t(int, wrr->max, dest->weight);
+		wrr->slot[wrr->n].dest = dest;
+		wrr->slot[wrr->n++].weight = dest->weight;
+		wrr->max = max(wrr->max, dest->weight);
 		wrr->gcd = gcd(wrr->gcd, dest->weight);
 	}
+	/* Current weight 0, last slot n - 1: the first pick starts a round. */
+	if (wrr->n)
+		atomic64_set(&wrr->pos, wrr->n - 1);
 }
 
 static struct l4lb_dest *l4lb_wrr_pick(struct l4lb_service *svc, void *state)
 {
 	struct l4lb_wrr *wrr = state;
+	s64 old, cw;
+	u32 i;
 
 	if (!wrr->n)
 		return NULL;
-	/* Terminates: every listed weight is >= gcd, so cw = max serves one. */
-	for (;;) {
-		wrr->i = (wrr->i + 1) % wrr->n;
-		if (!wrr->i) {
-			wrr->cw -= wrr->gcd;
-			if (wrr->cw <= 0)
-				wrr->cw = wrr->max;
-		}
-		if (wrr->dest[wrr->i]->weight >= wrr->cw)
-			return wrr->dest[wrr->i];
-	}
+	old = atomic64_read(&wrr->pos);
+	do {
+		cw = old >> 32;
+		i = (u32)old;
+		/* Terminates: every weight is >= gcd, so cw = max serves one. */
+		do {
+			i = (i + 1) % wrr->n;
+			if (!i) {
+				cw -= wrr->gcd;
+				if (cw <= 0)
+					cw = wrr->max;
+			}
+		} while (wrr->slot[i].weight < cw);
+	} while (!atomic64_try_cmpxchg(&wrr->pos, &old, cw << 32 | i));
+	return wrr->slot[i].dest;
 }
 
 const struct l4lb_sched_ops l4lb_sched_wrr = {
@@ -67,4 +84,5 @@ const struct l4lb_sched_ops l4lb_sched_wrr = {
 	.state_size	= l4lb_wrr_size,
 	.build		= l4lb_wrr_build,
 	.pick		= l4lb_wrr_pick,
+	.lockless	= true,
 };

@@ -48,7 +48,7 @@ static void l4lb_service_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_service *svc = container_of(head, struct l4lb_service, rcu);
 
-	kvfree(svc->sched_state);
+	l4lb_sched_free(svc);
 	l4lb_stats_free(svc->stats);
 	kfree(svc);
 }
@@ -114,7 +114,7 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	return svc;
 
 err_state:
-	kvfree(svc->sched_state);
+	l4lb_sched_free(svc);
 err_stats:
 	l4lb_stats_free(svc->stats);
 err_free:

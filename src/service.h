@@ -24,6 +24,7 @@ struct l4lb_svc_key {
 
 struct l4lb_net;
 struct l4lb_sched_ops;
+struct l4lb_sched_state;
 struct l4lb_service;
 struct netlink_ext_ack;
 
@@ -55,9 +56,8 @@ struct l4lb_service {
 	unsigned int nr_dests;
 	struct l4lb_net *ln;
 	spinlock_t sched_lock;
-	const struct l4lb_sched_ops *sched;
-	void *sched_state;
-	unsigned int sched_cap;		/* dests the state has room for */
+	const struct l4lb_sched_ops *sched;	/* under sched_lock */
+	struct l4lb_sched_state __rcu *sched_state;
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;
 	struct l4lb_est est;
