@@ -10,10 +10,13 @@
  * - The packet path runs under RCU only. Services and dests are found
  *   through RCU-protected tables and lists and are freed after a grace
  *   period once their last reference is gone.
- * - l4lb_service.sched_lock (spinlock, BH) guards the scheduler state:
- *   picks, load updates and rebuilds all happen under it (sched.c).
- * - l4lb_conn.lock guards a connection's state and the dest counters that
- *   depend on it.
+ * - A service's scheduler state is published under RCU (sched.c). rr and
+ *   wrr pick from it without a lock; l4lb_service.sched_lock (spinlock,
+ *   BH) guards rebuilds, lc's and wlc's picks, and the load changes that
+ *   those picks apply first (queued locklessly on the service).
+ * - l4lb_conn.lock guards a connection's state changes and the dest
+ *   counters that depend on them; a packet that changes neither takes no
+ *   lock.
  */
 #ifndef _L4LB_NETNS_H
 #define _L4LB_NETNS_H

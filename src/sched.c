@@ -66,6 +66,27 @@ void l4lb_sched_free(struct l4lb_service *svc)
 }
 
 /*
+ * Tell the scheduler of the load changes queued since it last heard
+ * (l4lb_sched_load_changed()), and drop their references. A change that
+ * comes after a dest's bit is cleared queues it again, so none is lost.
+ */
+static void l4lb_sched_drain(struct l4lb_service *svc,
+			     struct l4lb_sched_state *st)
+{
+	struct llist_node *first = llist_del_all(&svc->load_changes);
+	struct l4lb_dest *dest, *tmp;
+
+	lockdep_assert_held(&svc->sched_lock);
+	llist_for_each_entry_safe(dest, tmp, first, load_node) {
+		clear_bit(0, &dest->load_queued);
+		smp_mb__after_atomic();	/* read the load after the clear */
+		if (st && st->ops->load_changed && dest->sched_idx >= 0)
+			st->ops->load_changed(st->data, dest);
+		l4lb_dest_put(dest);
+	}
+}
+
+/*
  * Rebuild the scheduler state of @svc with @sched from its dest list, after
  * @edit got @weight (or was unlisted), a dest was added, or the scheduler
  * changed. A locked scheduler's state is rebuilt in place under sched_lock
@@ -101,6 +122,8 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 	}
 
 	spin_lock_bh(&svc->sched_lock);
+	/* The state is built from the current loads: queued changes are in. */
+	l4lb_sched_drain(svc, NULL);
 	if (edit) {
 		/* Read locklessly by persistence (schedule.c). */
 		WRITE_ONCE(edit->weight, weight);
@@ -142,6 +165,7 @@ static struct l4lb_dest *l4lb_sched_pick_locked(struct l4lb_service *svc)
 	spin_lock_bh(&svc->sched_lock);
 	st = rcu_dereference_protected(svc->sched_state,
 				       lockdep_is_held(&svc->sched_lock));
+	l4lb_sched_drain(svc, st);
 	dest = st->ops->pick(svc, st->data);
 	if (dest && !l4lb_sched_take(dest))
 		dest = NULL;
@@ -171,18 +195,31 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 	return NULL;
 }
 
-/* @dest's active or inactive count changed: tell a load-based scheduler. */
+/*
+ * @dest's active or inactive count changed (the caller holds a reference
+ * on it): a load-based scheduler hears of it at its next pick, which takes
+ * sched_lock anyway, so a change takes no lock. A pick still sees every
+ * change made before it, as when each change re-sifted at once; a dest
+ * changed again before that pick is queued once.
+ */
 void l4lb_sched_load_changed(struct l4lb_dest *dest)
 {
 	struct l4lb_service *svc = dest->svc;
-	struct l4lb_sched_state *st;
 
-	if (!READ_ONCE(svc->sched)->load_changed)
+	if (!READ_ONCE(svc->sched)->load_changed ||
+	    test_and_set_bit(0, &dest->load_queued))
 		return;
-	spin_lock_bh(&svc->sched_lock);
-	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->sched_lock));
-	if (st->ops->load_changed && dest->sched_idx >= 0)
-		st->ops->load_changed(st->data, dest);
-	spin_unlock_bh(&svc->sched_lock);
+	refcount_inc(&dest->refcnt);
+	llist_add(&dest->load_node, &svc->load_changes);
+	/*
+	 * Deleted meanwhile: the rebuild that unlisted it may have drained
+	 * the queue before the add (both are full barriers, so if it did,
+	 * this sees gone) and no pick may come again. Drain here.
+	 */
+	if (unlikely(READ_ONCE(dest->gone))) {
+		spin_lock_bh(&svc->sched_lock);
+		l4lb_sched_drain(svc, rcu_dereference_protected(svc->sched_state,
+					lockdep_is_held(&svc->sched_lock)));
+		spin_unlock_bh(&svc->sched_lock);
+	}
 }

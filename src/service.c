@@ -154,7 +154,7 @@ void l4lb_dest_del(struct l4lb_dest *dest)
 	list_del_rcu(&dest->list);
 	svc->nr_dests--;
 	WRITE_ONCE(dest->gone, true);
-	/* Same scheduler, fewer dests: rebuilt in place, cannot fail. */
+	/* Same scheduler, fewer dests: cannot fail. */
 	l4lb_sched_rebuild(svc, svc->sched, dest, 0);
 	svc->ln->gen++;
 	l4lb_dest_put(dest);

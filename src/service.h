@@ -6,6 +6,7 @@
 #ifndef _L4LB_SERVICE_H
 #define _L4LB_SERVICE_H
 
+#include <linux/llist.h>
 #include <linux/netfilter.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
@@ -39,6 +40,9 @@ struct l4lb_dest {
 	atomic_t active;
 	atomic_t inactive;
 	int sched_idx;			/* slot in the scheduler state or -1 */
+	/* A load change not yet told to the scheduler (svc->load_changes). */
+	struct llist_node load_node;
+	unsigned long load_queued;	/* bit 0: on svc->load_changes */
 	struct dst_cache dst_cache;	/* route to the server: DR and TUN */
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;	/* subtracted: zeroing, under lock */
@@ -58,6 +62,7 @@ struct l4lb_service {
 	spinlock_t sched_lock;
 	const struct l4lb_sched_ops *sched;	/* under sched_lock */
 	struct l4lb_sched_state __rcu *sched_state;
+	struct llist_head load_changes;	/* dests, each holding a reference */
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;
 	struct l4lb_est est;
