@@ -196,11 +196,11 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 }
 
 /*
- * @dest's active or inactive count changed (the caller holds a reference
- * on it): a load-based scheduler hears of it at its next pick, which takes
- * sched_lock anyway, so a change takes no lock. A pick still sees every
- * change made before it, as when each change re-sifted at once; a dest
- * changed again before that pick is queued once.
+ * @dest's active or inactive count changed: a load-based scheduler hears
+ * of it at its next pick, which takes sched_lock anyway, so a change takes
+ * no lock. A pick still sees every change made before it, as when each
+ * change re-sifted at once; a dest changed again before that pick is
+ * queued once.
  */
 void l4lb_sched_load_changed(struct l4lb_dest *dest)
 {
@@ -209,7 +209,11 @@ void l4lb_sched_load_changed(struct l4lb_dest *dest)
 	if (!READ_ONCE(svc->sched)->load_changed ||
 	    test_and_set_bit(0, &dest->load_queued))
 		return;
-	refcount_inc(&dest->refcnt);
+	/* Its last connection may be going: a dest on its way out is in no state. */
+	if (!refcount_inc_not_zero(&dest->refcnt)) {
+		clear_bit(0, &dest->load_queued);
+		return;
+	}
 	llist_add(&dest->load_node, &svc->load_changes);
 	/*
 	 * Deleted meanwhile: the rebuild that unlisted it may have drained
