@@ -26,7 +26,10 @@
 /*
  * Policies, one per nesting level and a top level per command (the ops
  * at the end), all validated strictly: an attribute a command does not
- * take is refused, and one that the module only reports says so.
+ * take is refused, and one that the module only reports says so. A
+ * reply-only nest (stats, a connection) sent with NLA_F_NESTED, as nests
+ * should be, meets the core's own check first: "NLA_F_NESTED not
+ * expected" refuses it before NLA_REJECT's message would.
  */
 #define L4LB_REPLY_ONLY {						\
 	.type = NLA_REJECT,						\
