@@ -669,7 +669,7 @@ static void put_service(bool full, bool drop_required)
 			put_u32(L4LB_SVC_A_IDLE_TIMEOUT, v);
 			desc_add(" idle=%u", v);
 		}
-		/* Reply-only attributes are accepted and ignored. */
+		/* Reply-only attributes: the kernel must refuse them, with a message. */
 		if (one_in(20)) {
 			put_u32(L4LB_SVC_A_NR_DESTS, rnd(10));
 			desc_add(" nr_dests");
