@@ -12,8 +12,9 @@
  *   period once their last reference is gone.
  * - A service's scheduler state is published under RCU (sched.c). rr and
  *   wrr pick from it without a lock; l4lb_service.sched_lock (spinlock,
- *   BH) guards rebuilds, lc's and wlc's picks, and the load changes that
- *   those picks apply first (queued locklessly on the service).
+ *   BH) guards rebuilds, lc's and wlc's picks, and the load changes: the
+ *   packet path's are queued locklessly on the service and applied by the
+ *   next pick, the sweeper's at once.
  * - l4lb_conn.lock guards a connection's state changes and the dest
  *   counters that depend on them; a packet that changes neither takes no
  *   lock.

@@ -196,18 +196,31 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 }
 
 /*
- * @dest's active or inactive count changed: a load-based scheduler hears
- * of it at its next pick, which takes sched_lock anyway, so a change takes
- * no lock. A pick still sees every change made before it, as when each
- * change re-sifted at once; a dest changed again before that pick is
- * queued once.
+ * @dest's active or inactive count changed. On the packet path a
+ * load-based scheduler hears of it at its next pick, which takes sched_lock
+ * anyway, so a change there takes no lock; a pick still sees every change
+ * made before it, as when each change re-sifted at once, and a dest
+ * changed again before that pick is queued once. The sweeper's expiries
+ * (task context) re-sift at once, on its own CPU: queued, a sweep step's
+ * thousands of them would land on the next packet's pick.
  */
 void l4lb_sched_load_changed(struct l4lb_dest *dest)
 {
 	struct l4lb_service *svc = dest->svc;
+	struct l4lb_sched_state *st;
 
-	if (!READ_ONCE(svc->sched)->load_changed ||
-	    test_and_set_bit(0, &dest->load_queued))
+	if (!READ_ONCE(svc->sched)->load_changed)
+		return;
+	if (in_task()) {
+		spin_lock_bh(&svc->sched_lock);
+		st = rcu_dereference_protected(svc->sched_state,
+					       lockdep_is_held(&svc->sched_lock));
+		if (st->ops->load_changed && dest->sched_idx >= 0)
+			st->ops->load_changed(st->data, dest);
+		spin_unlock_bh(&svc->sched_lock);
+		return;
+	}
+	if (test_and_set_bit(0, &dest->load_queued))
 		return;
 	/* Its last connection may be going: a dest on its way out is in no state. */
 	if (!refcount_inc_not_zero(&dest->refcnt)) {
