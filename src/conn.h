@@ -9,7 +9,7 @@
 #include <linux/jiffies.h>
 #include <linux/netfilter.h>
 #include <linux/refcount.h>
-#include <linux/rhashtable-types.h>
+#include <linux/types.h>
 #include <linux/spinlock_types.h>
 
 #include "netns.h"
@@ -36,15 +36,14 @@ struct l4lb_dest;
 
 /*
  * A client flow, or a persistence template (client network -> server),
- * which uses only node[0] and is held by the flows it placed.
+ * which is held by the flows it placed.
  *
- * Both hash nodes live in one rhashtable; their keys (struct l4lb_tuple)
- * are derived from the fields below and the dest rather than stored, which
- * keeps a flow at 112 bytes. Objects are 16-byte aligned so that a node's
- * address tells which of the two it is (conn.c).
+ * One hash node serves both directions (conn_hash.c): the keys are the
+ * fields below and the dest's address, not stored apart, which keeps a
+ * flow at 112 bytes.
  */
 struct l4lb_conn {
-	struct rhash_head node[2];	/* [0] orig or template, [1] reply */
+	struct hlist_node node;
 	union nf_inet_addr caddr;	/* client, masked for a template */
 	union nf_inet_addr vaddr;
 	__be16 cport;			/* 0 for a template */
@@ -57,11 +56,12 @@ struct l4lb_conn {
 	u8 flags;			/* L4LB_CONN_F_* */
 	spinlock_t lock;
 	refcount_t refcnt;		/* the table's, plus flows' on a template */
+	u32 hash;			/* of the client side */
 	struct l4lb_dest *dest;		/* holds a reference */
 	struct l4lb_conn *tmpl;		/* holds a reference, or NULL */
 	unsigned long expires;		/* jiffies */
 	struct rcu_head rcu;
-} __aligned(16);
+};
 
 /* A flow may expire at @expires: the sweeper must not wait past it. */
 static inline void l4lb_gc_due(struct l4lb_net *ln, unsigned long expires)
@@ -75,8 +75,6 @@ int l4lb_conn_module_init(void);
 void l4lb_conn_module_exit(void);
 int l4lb_conn_table_init(struct l4lb_net *ln);
 void l4lb_conn_table_destroy(struct l4lb_net *ln);
-struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
-				   const struct l4lb_tuple *t);
 bool l4lb_conn_reserve(struct l4lb_net *ln);
 void l4lb_conn_unreserve(struct l4lb_net *ln);
 struct l4lb_conn *l4lb_flow_alloc(struct l4lb_net *ln,
@@ -91,12 +89,20 @@ void l4lb_conn_put(struct l4lb_conn *cp);
 bool l4lb_conn_expired(const struct l4lb_conn *cp);
 void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp);
 void l4lb_conn_flush(struct l4lb_net *ln);
-struct l4lb_conn *l4lb_conn_walk_peek(struct rhashtable_iter *iter);
 unsigned int l4lb_conn_count(struct l4lb_net *ln);
-unsigned int l4lb_conn_buckets(struct l4lb_net *ln);
 bool l4lb_conn_table_empty(struct l4lb_net *ln);
 void l4lb_conn_gc(struct l4lb_net *ln);
 unsigned long l4lb_conn_gc_delay(struct l4lb_net *ln);
+
+/* conn_hash.c */
+struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
+				   const struct l4lb_tuple *t);
+unsigned int l4lb_conn_buckets(struct l4lb_net *ln);
+bool l4lb_conn_walk(struct l4lb_net *ln, struct l4lb_conn_iter *it,
+		    unsigned int budget,
+		    bool (*fn)(struct l4lb_net *ln, struct l4lb_conn *cp,
+			       void *arg),
+		    void *arg);
 
 struct tcphdr;
 

@@ -4,7 +4,6 @@
  * counters, timeouts and module information, as replies and dumps.
  * Requests are parsed in netlink.c.
  */
-#include <linux/rhashtable.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -228,51 +227,50 @@ static int l4lb_nl_fill_conn(struct sk_buff *skb, struct l4lb_conn *cp)
 }
 
 /*
- * The connection dump walks the table with an rhashtable iterator kept
- * across parts, so a million entries cost one pass, not a quadratic
- * resume. Entries are peeked before they are consumed: the one that did
- * not fit leads the next part. A concurrent resize can repeat entries.
+ * The connection dump keeps its place in the table across parts, so a
+ * million entries cost one pass, not a quadratic resume. The entry that
+ * did not fit leads the next part.
  */
 int l4lb_nl_conn_start(struct netlink_callback *cb)
 {
-	struct l4lb_net *ln = l4lb_pernet(sock_net(cb->skb->sk));
-	struct rhashtable_iter *iter;
+	struct l4lb_conn_iter *it;
 
-	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
-	if (!iter)
+	it = kzalloc(sizeof(*it), GFP_KERNEL);
+	if (!it)
 		return -ENOMEM;
-	rhashtable_walk_enter(&ln->conn_table, iter);
-	cb->args[0] = (long)iter;
+	cb->args[0] = (long)it;
 	return 0;
 }
 
 int l4lb_nl_conn_done(struct netlink_callback *cb)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-
-	if (iter) {
-		rhashtable_walk_exit(iter);
-		kfree(iter);
-	}
+	kfree((struct l4lb_conn_iter *)cb->args[0]);
 	return 0;
+}
+
+struct l4lb_nl_conn_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static bool l4lb_nl_dump_conn(struct l4lb_net *ln, struct l4lb_conn *cp,
+			      void *arg)
+{
+	struct l4lb_nl_conn_dump *d = arg;
+	void *hdr;
+
+	hdr = l4lb_nl_dump_hdr(d->skb, d->cb, L4LB_CMD_GET_CONN);
+	return hdr && l4lb_nl_dump_end(d->skb, hdr,
+				       l4lb_nl_fill_conn(d->skb, cp));
 }
 
 int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-	struct l4lb_conn *cp;
+	struct l4lb_net *ln = l4lb_pernet(sock_net(cb->skb->sk));
+	struct l4lb_nl_conn_dump d = { .skb = skb, .cb = cb };
 
-	rhashtable_walk_start(iter);
-	while ((cp = l4lb_conn_walk_peek(iter))) {
-		void *hdr;
-
-		hdr = l4lb_nl_dump_hdr(skb, cb, L4LB_CMD_GET_CONN);
-		if (!hdr ||
-		    !l4lb_nl_dump_end(skb, hdr, l4lb_nl_fill_conn(skb, cp)))
-			break;
-		rhashtable_walk_next(iter);
-	}
-	rhashtable_walk_stop(iter);
+	l4lb_conn_walk(ln, (struct l4lb_conn_iter *)cb->args[0], UINT_MAX,
+		       l4lb_nl_dump_conn, &d);
 	return skb->len;
 }
 

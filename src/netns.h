@@ -15,6 +15,9 @@
  *   BH) guards rebuilds, lc's and wlc's picks, and the load changes: the
  *   packet path's are queued locklessly on the service and applied by the
  *   next pick, the sweeper's at once.
+ * - The connection table is read under RCU; l4lb_net.conn_locks (spinlocks,
+ *   BH, one per stripe of buckets) guard its chains, and a stripe's lock
+ *   is also what its move to a resized table takes (conn_hash.c).
  * - l4lb_conn.lock guards a connection's state changes and the dest
  *   counters that depend on them; a packet that changes neither takes no
  *   lock.
@@ -72,6 +75,15 @@ static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_CLASH == L4LB_A_DROP_CLASH);
 /* A new reason needs its attribute first. */
 static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_MAX == L4LB_A_DROP_CLASH + 1);
 
+/* A walk's place in the connection table (conn_hash.c). */
+struct l4lb_conn_iter {
+	unsigned int bucket;
+	unsigned int size;	/* of the table @bucket is of */
+	unsigned int skip;	/* entries of @bucket visited already */
+};
+
+struct l4lb_conn_tab;
+
 struct l4lb_drops {
 	unsigned long cnt[L4LB_DROP_MAX];
 };
@@ -84,10 +96,13 @@ struct l4lb_net {
 	unsigned int nr_services;
 	unsigned int gen;		/* bumped on config change, for dumps */
 	bool hooks_on;
-	struct rhashtable conn_table;
+	struct l4lb_conn_tab __rcu *conn_tab;
+	spinlock_t *conn_locks;		/* the table's, by hash */
+	struct work_struct conn_resize;
 	atomic_t nr_conns;		/* flows, templates not included */
+	atomic_t nr_tmpls;
 	struct delayed_work gc_work;
-	struct rhashtable_iter gc_iter;	/* a sweep's place, for gc_work */
+	struct l4lb_conn_iter gc_iter;	/* a sweep's place, for gc_work */
 	bool gc_sweeping;
 	unsigned long gc_next;		/* no flow expires before, jiffies */
 	struct delayed_work est_work;

@@ -101,6 +101,7 @@ conns_of() { vs "${2:-d}" -Lnc | grep -E " $VIP:$1 " || true; }
 # info_field WORD [NS] : the number before/after WORD in ipvsctl --info
 # ("connections", or a drop counter: conn_max, clash...).
 info_conns() { vs "${1:-d}" --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p'; }
+info_size() { vs "${1:-d}" --info | sed -n 's/.*table size \([0-9]*\)$/\1/p'; }
 info_drop() { vs "${2:-d}" --info | sed -n "s/.*[ ,]$1 \\([0-9]*\\).*/\\1/p"; }
 
 # slab_objs : allocated objects in the l4lb_conn cache (slub_debug: the
@@ -441,12 +442,13 @@ n d sysctl -qw net.l4lb.conn_max="$CONN_MAX"
 drops0=$(info_drop conn_max)
 base_conns=$(info_conns)
 base_slab=$(slab_objs)
-say "# (e) before: $base_conns connections, $base_slab l4lb_conn objects, $drops0 conn_max drops"
+base_size=$(info_size)
+say "# (e) before: $base_conns connections, $base_slab l4lb_conn objects, $drops0 conn_max drops, table size $base_size"
 vs d -Z
 # Sample the table size and the cache while the flood runs.
 # (As often as it can: an ipvsctl a time, the cache read by bash itself.)
 bg n d bash -c 'while [ ! -e "$1" ]; do
-		"$2" --info | sed -n "s/.*: \([0-9]*\) connections.*/conns \1/p"
+		"$2" --info | sed -n "s/.*: \([0-9]*\) connections, table size \([0-9]*\)/conns \1\nsize \2/p"
 		while read -r name objs _; do
 			[ "$name" != l4lb_conn ] || echo "slab $objs"
 		done < /proc/slabinfo
@@ -482,8 +484,9 @@ check "(e) the established client made requests during the flood ($sends)" \
 	test "$sends" -ge 3
 peak=$(awk '$1 == "conns" && $2 > m { m = $2 } END { print m + 0 }' "$TEST_TMP/samples")
 peak_slab=$(awk '$1 == "slab" && $2 > m { m = $2 } END { print m + 0 }' "$TEST_TMP/samples")
+peak_size=$(awk '$1 == "size" && $2 > m { m = $2 } END { print m + 0 }' "$TEST_TMP/samples")
 nsamples=$(grep -c '^conns' "$TEST_TMP/samples" || true)
-say "# (e) peak: $peak connections (--info, $nsamples samples), $peak_lnc in -Lnc after, $peak_slab l4lb_conn objects"
+say "# (e) peak: $peak connections (--info, $nsamples samples), $peak_lnc in -Lnc after, $peak_slab l4lb_conn objects, table size $peak_size"
 if [ "$peak" -le "$CONN_MAX" ] && [ "$peak_lnc" -le "$CONN_MAX" ]; then
 	ok "(e) the table stays within conn_max $CONN_MAX (peak $peak, -Lnc $peak_lnc)"
 else
@@ -491,6 +494,9 @@ else
 fi
 check "(e) the table did fill up (peak $peak >= $((CONN_MAX * 9 / 10)))" \
 	test "$peak" -ge $((CONN_MAX * 9 / 10))
+# It resizes under the flood to at least a bucket per connection.
+check "(e) the hash table grew with the flood ($base_size -> $peak_size buckets, >= $CONN_MAX)" \
+	test "$peak_size" -ge "$CONN_MAX" -a "$peak_size" -gt "$base_size"
 # Freed objects wait for an RCU grace period: some slack over conn_max.
 # Under the debug kernel KASAN's quarantine holds freed objects back from
 # the slab (84811 flows through a table of 2000 once left 60962 objects
@@ -521,6 +527,8 @@ t=$SECONDS
 check "(e) the table and the l4lb_conn cache drain back (before: $base_conns, $base_slab)" \
 	wait_for -t 90 drained
 say "# (e) drained in $((SECONDS - t))s: $(info_conns) connections, $(slab_objs) objects"
+shrunk() { [ "$(info_size)" -eq "$base_size" ]; }
+check "(e) the hash table shrinks back to $base_size buckets" wait_for -t 30 shrunk
 check_match "(e) the established client still works" "^ok s[12] after$" "$(agent A send est after)"
 n d sysctl -qw net.l4lb.conn_max=0
 ans=$(agent A http 4 $VIP 80)
