@@ -20,6 +20,7 @@
 #include "sched.h"
 #include "service.h"
 #include "stats.h"
+#include "xmit.h"
 
 static const struct rhashtable_params l4lb_svc_params = {
 	.head_offset		= offsetof(struct l4lb_service, node),
@@ -64,7 +65,7 @@ static void l4lb_dest_free_rcu(struct rcu_head *head)
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
 
 	l4lb_service_put(dest->svc);
-	dst_cache_destroy(&dest->dst_cache);
+	l4lb_dest_route_release(dest);
 	l4lb_stats_free(dest->stats);
 	kfree(dest);
 }
@@ -211,10 +212,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 	if (!dest)
 		return ERR_PTR(-ENOMEM);
 	dest->stats = l4lb_stats_alloc();
-	/* Every method sends by itself on a route cached per server. */
-	if (!dest->stats || dst_cache_init(&dest->dst_cache,
-					       GFP_KERNEL_ACCOUNT)) {
-		l4lb_stats_free(dest->stats);
+	if (!dest->stats) {
 		kfree(dest);
 		return ERR_PTR(-ENOMEM);
 	}

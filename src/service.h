@@ -11,7 +11,6 @@
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock_types.h>
-#include <net/dst_cache.h>
 
 #include "stats.h"
 
@@ -27,6 +26,7 @@ struct l4lb_net;
 struct l4lb_sched_ops;
 struct l4lb_sched_state;
 struct l4lb_service;
+struct l4lb_dest_route;
 struct netlink_ext_ack;
 
 struct l4lb_dest {
@@ -43,7 +43,7 @@ struct l4lb_dest {
 	/* A load change not yet told to the scheduler (svc->load_changes). */
 	struct llist_node load_node;
 	unsigned long load_queued;	/* bit 0: on svc->load_changes */
-	struct dst_cache dst_cache;	/* route to the server: DR and TUN */
+	struct l4lb_dest_route __rcu *route;	/* to the server (xmit.c) */
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;	/* subtracted: zeroing, under lock */
 	struct l4lb_est est;

@@ -200,26 +200,78 @@ int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
 	return 0;
 }
 
+/*
+ * A server's route, cached in its dest and used without a reference: a
+ * packet holds it only under RCU, and the stack takes its own reference
+ * if the packet has to wait in a queue (skb_dst_force()). So readers
+ * write nothing shared, where a dst_cache takes and drops a reference on
+ * the route per packet. A stale route is replaced by whichever CPU sees it
+ * first; the one it displaced goes after a grace period.
+ */
+struct l4lb_dest_route {
+	struct rtable *rt;		/* holds a reference */
+	__be32 saddr;
+	struct rcu_head rcu;
+};
+
+static void l4lb_dest_route_free(struct l4lb_dest_route *r)
+{
+	ip_rt_put(r->rt);
+	kfree(r);
+}
+
+static void l4lb_dest_route_free_rcu(struct rcu_head *head)
+{
+	l4lb_dest_route_free(container_of(head, struct l4lb_dest_route, rcu));
+}
+
+/* @dest is being freed, after a grace period: no reader is left. */
+void l4lb_dest_route_release(struct l4lb_dest *dest)
+{
+	struct l4lb_dest_route *r = rcu_dereference_protected(dest->route, 1);
+
+	if (r)
+		l4lb_dest_route_free(r);
+}
+
+/*
+ * The route to @dest, valid until the caller leaves its RCU section;
+ * ERR_PTR(-ENETUNREACH) when there is no unicast route.
+ */
 static struct rtable *l4lb_dest_route(struct net *net, struct l4lb_dest *dest,
 				      __be32 *saddr)
 {
+	struct l4lb_dest_route *r = rcu_dereference(dest->route), *old;
 	struct rtable *rt;
 
-	rt = dst_cache_get_ip4(&dest->dst_cache, saddr);
-	if (rt)
-		return rt;
+	if (likely(r && dst_check(&r->rt->dst, 0))) {
+		*saddr = r->saddr;
+		return r->rt;
+	}
 	rt = l4lb_route(net, dest->addr.ip, saddr);
 	if (IS_ERR(rt))
-		return NULL;
-	dst_cache_set_ip4(&dest->dst_cache, &rt->dst, *saddr);
+		return ERR_PTR(-ENETUNREACH);
+	r = kmalloc(sizeof(*r), GFP_ATOMIC);
+	if (!r) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ENOMEM);
+	}
+	r->rt = rt;
+	r->saddr = *saddr;
+	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
+	if (old)
+		call_rcu(&old->rcu, l4lb_dest_route_free_rcu);
 	return rt;
 }
 
-/* Send a packet that now carries @rt; the caller returns NF_STOLEN. */
+/*
+ * Send a packet on its server's cached route (no reference, see
+ * l4lb_dest_route()); the caller returns NF_STOLEN.
+ */
 static void l4lb_send(struct net *net, struct sk_buff *skb, struct rtable *rt)
 {
 	skb_dst_drop(skb);
-	skb_dst_set(skb, &rt->dst);
+	skb_dst_set_noref(skb, &rt->dst);
 	nf_reset_ct(skb);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	ip_local_out(net, NULL, skb);
@@ -256,7 +308,7 @@ unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
 	__be32 saddr;
 
 	rt = l4lb_dest_route(ln->net, dest, &saddr);
-	if (!rt) {
+	if (rt == ERR_PTR(-ENETUNREACH)) {
 		/* No unicast route: input routing decides on the new dst. */
 		if (l4lb_nat(skb, cp->protocol, thoff, true, dest->addr.ip,
 			     dest->port))
@@ -264,21 +316,21 @@ unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
 		skb_dst_drop(skb);
 		return NF_ACCEPT;
 	}
+	if (IS_ERR(rt)) {
+		l4lb_drop(ln, L4LB_DROP_NOMEM);
+		return NF_DROP;
+	}
 	if (ip_hdr(skb)->ttl <= 1) {
 		l4lb_icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
-		goto drop;
+		return NF_DROP;
 	}
 	if (l4lb_too_big(skb, dst_mtu(&rt->dst)) ||
 	    l4lb_nat(skb, cp->protocol, thoff, true, dest->addr.ip, dest->port))
-		goto drop;
+		return NF_DROP;
 	ip_decrease_ttl(ip_hdr(skb));
 	skb_forward_csum(skb);
 	l4lb_send(ln->net, skb, rt);
 	return NF_STOLEN;
-
-drop:
-	ip_rt_put(rt);
-	return NF_DROP;
 }
 
 /* Direct routing: the packet goes unchanged to the server's MAC. */
@@ -289,12 +341,15 @@ unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 	__be32 saddr;
 
 	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
-	if (!rt || rt->rt_uses_gateway) {
+	if (IS_ERR(rt)) {
+		l4lb_drop(ln, PTR_ERR(rt) == -ENOMEM ? L4LB_DROP_NOMEM :
+						       L4LB_DROP_NO_ROUTE);
+		return NF_DROP;
+	}
+	if (rt->rt_uses_gateway) {
 		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
 		net_warn_ratelimited("DR server %pI4 is not on-link: dropping\n",
 				     &cp->dest->addr.ip);
-		if (rt)
-			ip_rt_put(rt);
 		return NF_DROP;
 	}
 	skb_forward_csum(skb);
@@ -319,19 +374,15 @@ unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 	__be32 saddr;
 
 	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
-	if (!rt) {
-		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
+	if (IS_ERR(rt)) {
+		l4lb_drop(ln, PTR_ERR(rt) == -ENOMEM ? L4LB_DROP_NOMEM :
+						       L4LB_DROP_NO_ROUTE);
 		return NF_DROP;
 	}
-	if (l4lb_too_big(skb, dst_mtu(&rt->dst) - sizeof(struct iphdr))) {
-		ip_rt_put(rt);
+	if (l4lb_too_big(skb, dst_mtu(&rt->dst) - sizeof(struct iphdr)) ||
+	    skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph)) ||
+	    iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
 		return NF_DROP;
-	}
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph)) ||
-	    iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4)) {
-		ip_rt_put(rt);
-		return NF_DROP;
-	}
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
 	ttl = ip4_dst_hoplimit(&rt->dst);
 

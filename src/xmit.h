@@ -5,6 +5,7 @@
 
 #include "conn.h"
 
+struct l4lb_dest;
 struct netlink_ext_ack;
 struct sk_buff;
 
@@ -16,6 +17,7 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
 			  struct netlink_ext_ack *extack);
+void l4lb_dest_route_release(struct l4lb_dest *dest);
 unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
 			   struct l4lb_conn *cp, unsigned int thoff);
 unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
