@@ -132,9 +132,9 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 		return NULL;
 	}
 	cp->flags = L4LB_CONN_F_TEMPLATE;
+	cp->hash = l4lb_conn_hash(key);
 	cp->expires = jiffies + READ_ONCE(dest->svc->persist_timeout);
 	refcount_set(&cp->refcnt, 2);
-	l4lb_conn_hash_set(cp);
 	atomic_inc(&ln->nr_tmpls);
 	if (l4lb_conn_hash_add(ln, cp)) {
 		/* Lost a race to another CPU: the caller simply retries. */
@@ -179,13 +179,14 @@ void l4lb_conn_unreserve(struct l4lb_net *ln)
 }
 
 /*
- * A new flow for @orig bound to @dest in TCP state @state, not yet in the
- * table (as flow_offload_alloc()). Once l4lb_flow_add() has it, it owns the
- * caller's references on @dest and @tmpl (which may be NULL) and place
- * under conn_max. NULL when out of memory: the caller keeps them all.
+ * A new flow for @orig (of l4lb_conn_hash() @hash) bound to @dest in TCP
+ * state @state, not yet in the table (as flow_offload_alloc()). Once
+ * l4lb_flow_add() has it, it owns the caller's references on @dest and
+ * @tmpl (which may be NULL) and place under conn_max. NULL when out of
+ * memory: the caller keeps them all.
  */
 struct l4lb_conn *l4lb_flow_alloc(struct l4lb_net *ln,
-				  const struct l4lb_tuple *orig,
+				  const struct l4lb_tuple *orig, u32 hash,
 				  struct l4lb_dest *dest, struct l4lb_conn *tmpl,
 				  u8 state)
 {
@@ -194,6 +195,7 @@ struct l4lb_conn *l4lb_flow_alloc(struct l4lb_net *ln,
 	cp = l4lb_conn_alloc(orig, dest);
 	if (!cp)
 		return NULL;
+	cp->hash = hash;
 	cp->tmpl = tmpl;
 	cp->state = state;
 	cp->expires = jiffies + l4lb_conn_timeout(ln, cp, state);
@@ -213,7 +215,6 @@ struct l4lb_conn *l4lb_flow_add(struct l4lb_net *ln, struct l4lb_conn *cp)
 								&dest->inactive;
 	struct l4lb_conn *old;
 
-	l4lb_conn_hash_set(cp);
 	/* Count before publishing, so a racing state change never underflows. */
 	atomic_inc(count);
 	old = l4lb_conn_hash_add(ln, cp);
@@ -234,8 +235,6 @@ struct l4lb_conn *l4lb_flow_add(struct l4lb_net *ln, struct l4lb_conn *cp)
 		return l4lb_conn_same_flow(old, cp) ? old : ERR_PTR(-EEXIST);
 	}
 	l4lb_gc_due(ln, cp->expires);
-	if (unlikely(atomic_read(&ln->nr_conns) > l4lb_conn_buckets(ln)))
-		l4lb_conn_hash_check(ln);
 	l4lb_sched_load_changed(dest);
 	l4lb_stats_conn(dest);
 	return cp;

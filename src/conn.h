@@ -43,9 +43,9 @@ struct l4lb_dest;
  * flow at 112 bytes.
  */
 struct l4lb_conn {
+	/* What a chain walk reads first, in one cache line. */
 	struct hlist_node node;
-	union nf_inet_addr caddr;	/* client, masked for a template */
-	union nf_inet_addr vaddr;
+	u32 hash;			/* of the client side */
 	__be16 cport;			/* 0 for a template */
 	__be16 vport;
 	u8 af;
@@ -56,7 +56,8 @@ struct l4lb_conn {
 	u8 flags;			/* L4LB_CONN_F_* */
 	spinlock_t lock;
 	refcount_t refcnt;		/* the table's, plus flows' on a template */
-	u32 hash;			/* of the client side */
+	union nf_inet_addr caddr;	/* client, masked for a template */
+	union nf_inet_addr vaddr;
 	struct l4lb_dest *dest;		/* holds a reference */
 	struct l4lb_conn *tmpl;		/* holds a reference, or NULL */
 	unsigned long expires;		/* jiffies */
@@ -78,7 +79,7 @@ void l4lb_conn_table_destroy(struct l4lb_net *ln);
 bool l4lb_conn_reserve(struct l4lb_net *ln);
 void l4lb_conn_unreserve(struct l4lb_net *ln);
 struct l4lb_conn *l4lb_flow_alloc(struct l4lb_net *ln,
-				  const struct l4lb_tuple *orig,
+				  const struct l4lb_tuple *orig, u32 hash,
 				  struct l4lb_dest *dest, struct l4lb_conn *tmpl,
 				  u8 state);
 struct l4lb_conn *l4lb_flow_add(struct l4lb_net *ln, struct l4lb_conn *cp);
@@ -95,9 +96,16 @@ void l4lb_conn_gc(struct l4lb_net *ln);
 unsigned long l4lb_conn_gc_delay(struct l4lb_net *ln);
 
 /* conn_hash.c */
-struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
-				   const struct l4lb_tuple *t);
+u32 l4lb_conn_hash(const struct l4lb_tuple *t);
+struct l4lb_conn *l4lb_conn_find(struct l4lb_net *ln,
+				 const struct l4lb_tuple *t, u32 hash);
 unsigned int l4lb_conn_buckets(struct l4lb_net *ln);
+
+static inline struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
+						 const struct l4lb_tuple *t)
+{
+	return l4lb_conn_find(ln, t, l4lb_conn_hash(t));
+}
 bool l4lb_conn_walk(struct l4lb_net *ln, struct l4lb_conn_iter *it,
 		    unsigned int budget,
 		    bool (*fn)(struct l4lb_net *ln, struct l4lb_conn *cp,

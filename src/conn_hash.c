@@ -47,7 +47,10 @@ void l4lb_conn_hash_module_init(void)
 	get_random_bytes(&l4lb_conn_key, sizeof(l4lb_conn_key));
 }
 
-/* The client side of a flow, or the masked client of a template. */
+/*
+ * The client side of a flow, or the masked client of a template: what
+ * both directions of a flow carry.
+ */
 static u32 l4lb_hash(const union nf_inet_addr *addr, __be16 port, u8 af,
 		     u8 protocol, bool tmpl)
 {
@@ -65,13 +68,8 @@ static u32 l4lb_hash(const union nf_inet_addr *addr, __be16 port, u8 af,
 	return hsiphash(&key, sizeof(key), &l4lb_conn_key);
 }
 
-void l4lb_conn_hash_set(struct l4lb_conn *cp)
-{
-	cp->hash = l4lb_hash(&cp->caddr, cp->cport, cp->af, cp->protocol,
-			     cp->flags & L4LB_CONN_F_TEMPLATE);
-}
-
-static u32 l4lb_tuple_hash(const struct l4lb_tuple *t)
+/* The hash of the connection @t belongs to, for l4lb_conn_find(). */
+u32 l4lb_conn_hash(const struct l4lb_tuple *t)
 {
 	if (t->dir == L4LB_DIR_REPLY)
 		return l4lb_hash(&t->dst, t->dport, t->af, t->protocol, false);
@@ -162,12 +160,11 @@ static struct l4lb_conn *l4lb_tab_find(struct l4lb_conn_tab *tab, u32 hash,
 	return NULL;
 }
 
-/* Under RCU. */
-struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
-				   const struct l4lb_tuple *t)
+/* The connection of @t, whose l4lb_conn_hash() is @hash; under RCU. */
+struct l4lb_conn *l4lb_conn_find(struct l4lb_net *ln,
+				 const struct l4lb_tuple *t, u32 hash)
 {
 	struct l4lb_conn_tab *tab = rcu_dereference(ln->conn_tab);
-	u32 hash = l4lb_tuple_hash(t);
 	struct l4lb_conn *cp;
 	spinlock_t *lock;
 
@@ -182,9 +179,9 @@ struct l4lb_conn *l4lb_conn_lookup(struct l4lb_net *ln,
 }
 
 /*
- * Enter @cp, hashed with l4lb_conn_hash_set(), in the table, under RCU.
- * Returns NULL, or the live connection in its way: the same flow or
- * template, or a flow with the same reply tuple.
+ * Enter @cp, hashed, in the table, under RCU. Returns NULL, or the live
+ * connection in its way: the same flow or template, or a flow with the
+ * same reply tuple. A table that has fallen short is resized.
  */
 struct l4lb_conn *l4lb_conn_hash_add(struct l4lb_net *ln,
 				     struct l4lb_conn *cp)
@@ -205,8 +202,11 @@ struct l4lb_conn *l4lb_conn_hash_add(struct l4lb_net *ln,
 		    (!tmpl && l4lb_conn_same_reply(old, cp)))
 			goto out;
 	}
-	old = NULL;
 	hlist_add_head_rcu(&cp->node, head);
+	spin_unlock_bh(lock);
+	if (unlikely(atomic_read(&ln->nr_conns) > tab->mask))
+		queue_work(system_unbound_wq, &ln->conn_resize);
+	return NULL;
 out:
 	spin_unlock_bh(lock);
 	return old;

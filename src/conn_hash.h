@@ -11,7 +11,6 @@
 void l4lb_conn_hash_module_init(void);
 int l4lb_conn_hash_init(struct l4lb_net *ln);
 void l4lb_conn_hash_destroy(struct l4lb_net *ln);
-void l4lb_conn_hash_set(struct l4lb_conn *cp);
 struct l4lb_conn *l4lb_conn_hash_add(struct l4lb_net *ln,
 				     struct l4lb_conn *cp);
 void l4lb_conn_hash_del(struct l4lb_net *ln, struct l4lb_conn *cp);

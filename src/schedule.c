@@ -85,12 +85,13 @@ static struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
 }
 
 /*
- * A flow's first packet: schedule it and create its connection. Returns
+ * A flow's first packet (@t, of l4lb_conn_hash() @hash): schedule it and
+ * create its connection. Returns
  * NULL to let the packet pass untouched, an ERR_PTR to drop it.
  */
 static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 					    struct sk_buff *skb,
-					    const struct l4lb_tuple *t,
+					    const struct l4lb_tuple *t, u32 hash,
 					    const struct tcphdr *th)
 {
 	u8 state = th ? L4LB_TCP_SYN_RECV : L4LB_TCP_NONE;
@@ -129,7 +130,7 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 		return ERR_PTR(-EHOSTUNREACH);
 	}
-	cp = l4lb_flow_alloc(ln, t, dest, tmpl, state);
+	cp = l4lb_flow_alloc(ln, t, hash, dest, tmpl, state);
 	if (!cp) {
 		l4lb_conn_unreserve(ln);
 		if (tmpl)
@@ -184,9 +185,10 @@ struct l4lb_conn *l4lb_conn_for_request(struct l4lb_net *ln,
 					const struct l4lb_tuple *t,
 					const struct tcphdr *th)
 {
+	u32 hash = l4lb_conn_hash(t);
 	struct l4lb_conn *cp;
 
-	cp = l4lb_conn_lookup(ln, t);
+	cp = l4lb_conn_find(ln, t, hash);
 	if (cp) {
 		bool drop = false;
 
@@ -196,5 +198,5 @@ struct l4lb_conn *l4lb_conn_for_request(struct l4lb_net *ln,
 		if (cp)
 			return cp;
 	}
-	return l4lb_conn_schedule(ln, skb, t, th);
+	return l4lb_conn_schedule(ln, skb, t, hash, th);
 }
