@@ -4,14 +4,16 @@
  *
  * Each node caches the overhead it was last sifted with, so comparisons
  * never see a load that moved under them; a load change updates one node
- * and re-sifts it, O(log n). Every operation runs under svc->sched_lock.
+ * and re-sifts it, O(log n), touching the heap's own memory only. Every
+ * operation runs under svc->sched_lock.
  */
 #include "sched.h"
 #include "sched_heap.h"
 
 size_t l4lb_heap_size(unsigned int nr_dests)
 {
-	return struct_size_t(struct l4lb_heap, node, nr_dests);
+	return struct_size_t(struct l4lb_heap, node, nr_dests) +
+	       array_size(nr_dests, sizeof(u32));
 }
 
 static bool l4lb_heap_less(const struct l4lb_heap *h,
@@ -27,14 +29,14 @@ static bool l4lb_heap_less(const struct l4lb_heap *h,
 	}
 	if (la != lb)
 		return la < lb;
-	return a->order < b->order;
+	return a->slot < b->slot;
 }
 
 static void l4lb_heap_swap(struct l4lb_heap *h, unsigned int i, unsigned int j)
 {
 	swap(h->node[i], h->node[j]);
-	h->node[i].dest->sched_idx = i;
-	h->node[j].dest->sched_idx = j;
+	h->pos[h->node[i].slot] = i;
+	h->pos[h->node[j].slot] = j;
 }
 
 static void l4lb_heap_sift(struct l4lb_heap *h, unsigned int i)
@@ -61,23 +63,24 @@ void l4lb_heap_build(struct l4lb_service *svc, struct l4lb_heap *h,
 		     bool weighted)
 {
 	struct l4lb_dest *dest;
-	unsigned int order = 0;
 
 	lockdep_assert_held(&svc->sched_lock);
 	h->weighted = weighted;
+	/* The state has room for svc->nr_dests at least. */
+	h->pos = (u32 *)&h->node[svc->nr_dests];
 	list_for_each_entry(dest, &svc->dests, list) {
 		struct l4lb_heap_node *n;
 
-		order++;
 		if (!dest->weight)
 			continue;
 		n = &h->node[h->len];
 		n->dest = dest;
 		n->overhead = l4lb_dest_overhead(dest);
 		n->weight = dest->weight;
-		n->order = order;
-		dest->sched_idx = h->len++;
-		l4lb_heap_sift(h, dest->sched_idx);
+		n->slot = h->len;
+		dest->sched_idx = h->len;
+		h->pos[h->len] = h->len;
+		l4lb_heap_sift(h, h->len++);
 	}
 }
 
@@ -91,7 +94,7 @@ struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state)
 void l4lb_heap_update(void *state, struct l4lb_dest *dest)
 {
 	struct l4lb_heap *h = state;
-	unsigned int i = dest->sched_idx;
+	unsigned int i = h->pos[dest->sched_idx];
 
 	h->node[i].overhead = l4lb_dest_overhead(dest);
 	l4lb_heap_sift(h, i);

@@ -12,12 +12,17 @@ struct l4lb_heap_node {
 	struct l4lb_dest *dest;
 	u32 overhead;		/* cached: only changed with a re-sift */
 	u32 weight;
-	u32 order;		/* tie-break: position in the dest list */
+	u32 slot;		/* the dest's sched_idx, in dest list order */
 };
 
+/*
+ * The nodes, then where each slot's node is: a sift moves nodes and
+ * updates pos[], and never writes to the dests.
+ */
 struct l4lb_heap {
 	bool weighted;
 	unsigned int len;
+	u32 *pos;
 	struct l4lb_heap_node node[];
 };
 

@@ -41,6 +41,7 @@ static struct l4lb_fake *__init l4lb_fake_new(const struct l4lb_sched_ops *ops,
 	spin_lock_init(&f->svc.sched_lock);
 	f->svc.sched = ops;
 	f->n = n;
+	f->svc.nr_dests = n;
 	for (i = 0; i < n; i++) {
 		f->dest[i].weight = weights[i];
 		f->dest[i].sched_idx = -1;
