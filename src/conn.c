@@ -240,8 +240,12 @@ struct l4lb_conn *l4lb_flow_add(struct l4lb_net *ln, struct l4lb_conn *cp)
 	return cp;
 }
 
-/* Unlink @cp; safe against concurrent callers, only the first one acts. */
-void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
+/*
+ * Unlink @cp; safe against concurrent callers, only the first one acts.
+ * @swept: the sweeper's, whose load changes wait for its step's end.
+ */
+static void __l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp,
+			       bool swept)
 {
 	struct l4lb_dest *dest = cp->dest;
 	u8 state;
@@ -264,7 +268,10 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 			atomic_dec(&dest->active);
 		else
 			atomic_dec(&dest->inactive);
-		l4lb_sched_load_changed(dest);
+		if (swept)
+			l4lb_sched_load_swept(dest);
+		else
+			l4lb_sched_load_changed(dest);
 		/* Its template may be free to go now. */
 		if (cp->tmpl)
 			l4lb_gc_due(ln, jiffies);
@@ -272,10 +279,15 @@ void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
 	l4lb_conn_put(cp);
 }
 
+void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp)
+{
+	__l4lb_conn_expire(ln, cp, false);
+}
+
 static bool l4lb_conn_expire_one(struct l4lb_net *ln, struct l4lb_conn *cp,
 				 void *arg)
 {
-	l4lb_conn_expire(ln, cp);
+	__l4lb_conn_expire(ln, cp, true);
 	return true;
 }
 
@@ -287,6 +299,7 @@ void l4lb_conn_flush(struct l4lb_net *ln)
 
 		l4lb_conn_walk(ln, &it, UINT_MAX, l4lb_conn_expire_one, NULL);
 	}
+	l4lb_sched_apply_sweep(ln);
 }
 
 static bool l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
@@ -295,7 +308,7 @@ static bool l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
 	unsigned long expires = READ_ONCE(cp->expires);
 
 	if (l4lb_conn_expired(cp))
-		l4lb_conn_expire(ln, cp);
+		__l4lb_conn_expire(ln, cp, true);
 	else if (time_before(jiffies, expires))
 		l4lb_gc_due(ln, expires);
 	/* Else a template its flows hold: the last of them to go says. */
@@ -326,6 +339,7 @@ void l4lb_conn_gc(struct l4lb_net *ln)
 		memset(&ln->gc_iter, 0, sizeof(ln->gc_iter));
 		ln->gc_sweeping = false;
 	}
+	l4lb_sched_apply_sweep(ln);
 }
 
 /*

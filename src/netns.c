@@ -124,6 +124,7 @@ static int __net_init l4lb_net_init(struct net *net)
 	ln->net = net;
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->services);
+	init_llist_head(&ln->sweep_loads);
 	INIT_DELAYED_WORK(&ln->gc_work, l4lb_net_gc_work);
 	INIT_DELAYED_WORK(&ln->est_work, l4lb_net_est_work);
 	for (i = 0; i < L4LB_TO_MAX; i++)

@@ -26,6 +26,7 @@
 #define _L4LB_NETNS_H
 
 #include <linux/build_bug.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
@@ -102,6 +103,7 @@ struct l4lb_net {
 	atomic_t nr_conns;		/* flows, templates not included */
 	atomic_t nr_tmpls;
 	struct delayed_work gc_work;
+	struct llist_head sweep_loads;	/* dests, sched.c */
 	struct l4lb_conn_iter gc_iter;	/* a sweep's place, for gc_work */
 	bool gc_sweeping;
 	unsigned long gc_next;		/* no flow expires before, jiffies */

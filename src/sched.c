@@ -3,7 +3,8 @@
  * The scheduler interface: the registry of schedulers, and every use of a
  * service's scheduler state: rebuilding it on a configuration change,
  * picking a server (under RCU alone for rr and wrr, under svc->sched_lock
- * for lc and wlc), telling it of load changes (under sched_lock).
+ * for lc and wlc), telling it of load changes (under sched_lock, in
+ * batches).
  *
  * Schedulers are built in: a lookup by name is all the configuration path
  * needs, and no module refcounting is involved.
@@ -196,37 +197,36 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 }
 
 /*
- * @dest's active or inactive count changed. On the packet path a
- * load-based scheduler hears of it at its next pick, which takes sched_lock
- * anyway, so a change there takes no lock; a pick still sees every change
- * made before it, as when each change re-sifted at once, and a dest
- * changed again before that pick is queued once. The sweeper's expiries
- * (task context) re-sift at once, on its own CPU: queued, a sweep step's
- * thousands of them would land on the next packet's pick.
+ * Queue @dest for a load change (bit @bit of load_queued), once until it
+ * is applied, holding a reference. False if it need not or cannot be.
+ */
+static bool l4lb_sched_queue(struct l4lb_dest *dest, int bit)
+{
+	if (!READ_ONCE(dest->svc->sched)->load_changed)
+		return false;
+	if (test_and_set_bit(bit, &dest->load_queued))
+		return false;
+	/* Its last connection may be going: a dest on its way out is in no state. */
+	if (!refcount_inc_not_zero(&dest->refcnt)) {
+		clear_bit(bit, &dest->load_queued);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * @dest's active or inactive count changed. A load-based scheduler hears
+ * of it at its next pick, which takes sched_lock anyway, so a change
+ * takes no lock; a pick still sees every change made before it, as when
+ * each change re-sifted at once, and a dest changed again before that
+ * pick is queued once.
  */
 void l4lb_sched_load_changed(struct l4lb_dest *dest)
 {
 	struct l4lb_service *svc = dest->svc;
-	struct l4lb_sched_state *st;
 
-	if (!READ_ONCE(svc->sched)->load_changed)
+	if (!l4lb_sched_queue(dest, 0))
 		return;
-	if (in_task()) {
-		spin_lock_bh(&svc->sched_lock);
-		st = rcu_dereference_protected(svc->sched_state,
-					       lockdep_is_held(&svc->sched_lock));
-		if (st->ops->load_changed && dest->sched_idx >= 0)
-			st->ops->load_changed(st->data, dest);
-		spin_unlock_bh(&svc->sched_lock);
-		return;
-	}
-	if (test_and_set_bit(0, &dest->load_queued))
-		return;
-	/* Its last connection may be going: a dest on its way out is in no state. */
-	if (!refcount_inc_not_zero(&dest->refcnt)) {
-		clear_bit(0, &dest->load_queued);
-		return;
-	}
 	llist_add(&dest->load_node, &svc->load_changes);
 	/*
 	 * Deleted meanwhile: the rebuild that unlisted it may have drained
@@ -237,6 +237,56 @@ void l4lb_sched_load_changed(struct l4lb_dest *dest)
 		spin_lock_bh(&svc->sched_lock);
 		l4lb_sched_drain(svc, rcu_dereference_protected(svc->sched_state,
 					lockdep_is_held(&svc->sched_lock)));
+		spin_unlock_bh(&svc->sched_lock);
+	}
+}
+
+/*
+ * The same, from the sweeper's expiries: gathered apart and applied at
+ * the end of its step, on its own CPU (l4lb_sched_apply_sweep()). Queued
+ * for picks, a step's thousands of them would land on the next packet;
+ * applied one by one, each would take sched_lock from the packet path.
+ */
+void l4lb_sched_load_swept(struct l4lb_dest *dest)
+{
+	if (l4lb_sched_queue(dest, 1))
+		llist_add(&dest->sweep_node, &dest->svc->ln->sweep_loads);
+}
+
+/*
+ * Tell the schedulers of the sweeper's load changes gathered so far,
+ * holding a service's sched_lock for up to L4LB_SWEEP_BATCH dests at a
+ * time. Task context. The gathered dests hold references, and through
+ * them their services and scheduler states.
+ */
+#define L4LB_SWEEP_BATCH	64
+
+void l4lb_sched_apply_sweep(struct l4lb_net *ln)
+{
+	struct llist_node *node = llist_del_all(&ln->sweep_loads);
+
+	while (node) {
+		struct l4lb_service *svc;
+		struct l4lb_sched_state *st;
+		unsigned int n = 0;
+
+		svc = llist_entry(node, struct l4lb_dest, sweep_node)->svc;
+		spin_lock_bh(&svc->sched_lock);
+		st = rcu_dereference_protected(svc->sched_state,
+					       lockdep_is_held(&svc->sched_lock));
+		do {
+			struct l4lb_dest *dest = llist_entry(node, struct l4lb_dest,
+							     sweep_node);
+
+			if (dest->svc != svc)
+				break;
+			node = llist_next(node);
+			clear_bit(1, &dest->load_queued);
+			smp_mb__after_atomic();	/* read the load after the clear */
+			if (st->ops->load_changed && dest->sched_idx >= 0)
+				st->ops->load_changed(st->data, dest);
+			l4lb_dest_put(dest);
+		} while (node && ++n < L4LB_SWEEP_BATCH);
 		spin_unlock_bh(&svc->sched_lock);
 	}
 }

@@ -39,6 +39,8 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 void l4lb_sched_free(struct l4lb_service *svc);
 struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc);
 void l4lb_sched_load_changed(struct l4lb_dest *dest);
+void l4lb_sched_load_swept(struct l4lb_dest *dest);
+void l4lb_sched_apply_sweep(struct l4lb_net *ln);
 
 static inline u32 l4lb_dest_overhead(const struct l4lb_dest *dest)
 {

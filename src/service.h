@@ -42,7 +42,11 @@ struct l4lb_dest {
 	int sched_idx;			/* slot in the scheduler state or -1 */
 	/* A load change not yet told to the scheduler (svc->load_changes). */
 	struct llist_node load_node;
-	unsigned long load_queued;	/* bit 0: on svc->load_changes */
+	/* One not yet told, from the sweeper (l4lb_net.sweep_loads). */
+	struct llist_node sweep_node;
+	unsigned long load_queued;	/* bit 0: on svc->load_changes,
+					 * bit 1: on ln->sweep_loads
+					 */
 	struct l4lb_dest_route __rcu *route;	/* to the server (xmit.c) */
 	struct l4lb_stats_cpu __percpu *stats;
 	struct l4lb_stats stats_base;	/* subtracted: zeroing, under lock */
