@@ -244,7 +244,9 @@ static struct rtable *l4lb_dest_route(struct net *net, struct l4lb_dest *dest,
 	struct l4lb_dest_route *r = rcu_dereference(dest->route), *old;
 	struct rtable *rt;
 
-	if (likely(r && dst_check(&r->rt->dst, 0))) {
+	/* ipv4_dst_check(), inline: a cached output route is checked always. */
+	if (likely(r && r->rt->dst.obsolete == DST_OBSOLETE_FORCE_CHK &&
+		   r->rt->rt_genid == rt_genid_ipv4(net))) {
 		*saddr = r->saddr;
 		return r->rt;
 	}
