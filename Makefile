@@ -50,7 +50,7 @@ module-debug: $(SETUP_STAMP)
 
 # The debug kernel (scripts/debug-kernel rebuilds it only when its config
 # fragment or the script changed) and l4lb.ko built against it, in its own
-# tree: scripts/vm-run --kernel debug loads that one.
+# tree, with the selftests: scripts/vm-run --kernel debug loads that one.
 debugk: $(SETUP_STAMP)
 	scripts/debug-kernel
 
@@ -58,7 +58,8 @@ module-debugk: debugk
 	mkdir -p $(DEBUGK_DIR)/module/src
 	cp -a Kbuild VERSION include $(DEBUGK_DIR)/module/
 	cp -a src/*.c src/*.h $(DEBUGK_DIR)/module/src/
-	$(MAKE) -C $(DEBUGK_DIR)/linux M=$(CURDIR)/$(DEBUGK_DIR)/module W=1 modules
+	$(MAKE) -C $(DEBUGK_DIR)/linux M=$(CURDIR)/$(DEBUGK_DIR)/module W=1 \
+		L4LB_DEBUG=1 modules
 
 cli: $(SETUP_STAMP)
 	$(MAKE) -C tools/ipvsctl

@@ -57,6 +57,27 @@ for i in 1 2 3; do
 	klog_check "kernel log clean after load/unload #$i"
 done
 
+section "scheduler selftests"
+# L4LB_DEBUG=1 builds run them at load: make test builds one beside the
+# module (make module-debug); under the debug kernel the module is one
+# (make module-debugk).
+if [ -n "$DEBUG_KERNEL" ]; then
+	selftest_ko=$L4LB_KO
+else
+	selftest_ko=${L4LB_SELFTEST_KO:-$L4LB_ROOT/build/debug/l4lb.ko}
+fi
+if [ ! -e "$selftest_ko" ]; then
+	not_ok "selftest build present" "$selftest_ko is missing: run make module-debug"
+else
+	klog_mark
+	check_rc "insmod the selftest build" 0 insmod "$selftest_ko"
+	check_match "the scheduler selftests passed" \
+		'l4lb: scheduler selftests passed' "$(klog_since_mark)"
+	check_eq "no selftest failed" "" "$(klog_since_mark | grep 'selftest .*:' || true)"
+	check_rc "rmmod the selftest build" 0 rmmod l4lb
+	klog_check "kernel log clean after the selftests"
+fi
+
 section "module not loaded"
 rc=0
 out=$("$IPVSCTL" -Ln 2>&1) || rc=$?
