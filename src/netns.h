@@ -14,7 +14,8 @@
  *   wrr pick from it without a lock; l4lb_service.sched_lock (spinlock,
  *   BH) guards rebuilds, lc's and wlc's picks, and the load changes: the
  *   packet path's are queued locklessly on the service and applied by the
- *   next pick, the sweeper's at once.
+ *   next pick, the sweeper's gathered on the netns and applied at the end
+ *   of its step.
  * - The connection table is read under RCU; l4lb_net.conn_locks (spinlocks,
  *   BH, one per stripe of buckets) guard its chains, and a stripe's lock
  *   is also what its move to a resized table takes (conn_hash.c).
