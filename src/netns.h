@@ -10,12 +10,12 @@
  * - The packet path runs under RCU only. Services and dests are found
  *   through RCU-protected tables and lists and are freed after a grace
  *   period once their last reference is gone.
- * - A service's scheduler state is published under RCU (sched.c). rr and
- *   wrr pick from it without a lock; l4lb_service.sched_lock (spinlock,
- *   BH) guards rebuilds, lc's and wlc's picks, and the load changes: the
- *   packet path's are queued locklessly on the service and applied by the
- *   next pick, the sweeper's gathered on the netns and applied at the end
- *   of its step.
+ * - A service's scheduler state is published under RCU (sched.c) and
+ *   picked from without a lock; l4lb_service.sched_lock (spinlock, BH)
+ *   guards rebuilds and lc's and wlc's load changes: the packet path's are
+ *   queued locklessly on the service and applied by a pick that gets the
+ *   lock without waiting, the sweeper's gathered on the netns and applied
+ *   at the end of its step.
  * - The connection table is read under RCU; l4lb_net.conn_locks (spinlocks,
  *   BH, one per stripe of buckets) guard its chains, and a stripe's lock
  *   is also what its move to a resized table takes (conn_hash.c).

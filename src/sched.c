@@ -2,9 +2,8 @@
 /*
  * The scheduler interface: the registry of schedulers, and every use of a
  * service's scheduler state: rebuilding it on a configuration change,
- * picking a server (under RCU alone for rr and wrr, under svc->sched_lock
- * for lc and wlc), telling it of load changes (under sched_lock, in
- * batches).
+ * picking a server (under RCU alone), telling it of load changes (under
+ * svc->sched_lock, in batches).
  *
  * Schedulers are built in: a lookup by name is all the configuration path
  * needs, and no module refcounting is involved.
@@ -56,7 +55,6 @@ size_t l4lb_sched_names(char *buf, size_t size)
 struct l4lb_sched_state {
 	struct rcu_head rcu;
 	const struct l4lb_sched_ops *ops;
-	unsigned int cap;		/* dests it has room for */
 	unsigned long data[];
 };
 
@@ -90,37 +88,25 @@ static void l4lb_sched_drain(struct l4lb_service *svc,
 /*
  * Rebuild the scheduler state of @svc with @sched from its dest list, after
  * @edit got @weight (or was unlisted), a dest was added, or the scheduler
- * changed. A locked scheduler's state is rebuilt in place under sched_lock
- * while it fits, and grows by doubling. A lockless scheduler's is always
- * replaced, as picks may be reading it (an edit or a removal allocates
- * with __GFP_NOFAIL: it must not fail, and the state is small); until a
- * grace period has passed and the old one is freed, picks from it skip
- * deleted servers (l4lb_sched_pick()).
+ * changed. The state is replaced, never rebuilt in place, as picks may be
+ * reading it (an edit or a removal allocates with __GFP_NOFAIL: it must
+ * not fail, and the state is small); until a grace period has passed and
+ * the old one is freed, picks from it skip deleted servers
+ * (l4lb_sched_pick()).
  */
 int l4lb_sched_rebuild(struct l4lb_service *svc,
 		       const struct l4lb_sched_ops *sched,
 		       struct l4lb_dest *edit, u32 weight)
 {
-	struct l4lb_sched_state *old, *st = NULL;
+	struct l4lb_sched_state *old, *st;
 	struct l4lb_dest *dest;
-	unsigned int cap;
-	bool fits;
 
 	lockdep_assert_held(&svc->ln->lock);
-	old = rcu_dereference_protected(svc->sched_state,
-					lockdep_is_held(&svc->ln->lock));
-	fits = old && sched == old->ops && svc->nr_dests <= old->cap;
-	cap = old ? old->cap : 0;
-	if (!fits)
-		cap = max3(4U, svc->nr_dests,
-			   old && sched == old->ops ? 2 * cap : cap);
-	if (!fits || sched->lockless) {
-		/* An edit or a removal fits, and must not fail. */
-		st = kvzalloc(struct_size(st, data, 0) + sched->state_size(cap),
-			      GFP_KERNEL_ACCOUNT | (edit ? __GFP_NOFAIL : 0));
-		if (!st)
-			return -ENOMEM;
-	}
+	st = kvzalloc(struct_size(st, data, 0) + sched->state_size(svc->nr_dests),
+		      GFP_KERNEL_ACCOUNT | (edit ? __GFP_NOFAIL : 0));
+	if (!st)
+		return -ENOMEM;
+	st->ops = sched;
 
 	spin_lock_bh(&svc->sched_lock);
 	/* The state is built from the current loads: queued changes are in. */
@@ -130,53 +116,37 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 		WRITE_ONCE(edit->weight, weight);
 		edit->sched_idx = -1;
 	}
-	if (st) {
-		st->ops = sched;
-		st->cap = cap;
-	} else {
-		st = old;
-		memset(st->data, 0, sched->state_size(cap));
-	}
 	list_for_each_entry(dest, &svc->dests, list)
 		dest->sched_idx = -1;
 	sched->build(svc, st->data);
-	rcu_assign_pointer(svc->sched_state, st);
+	old = rcu_replace_pointer(svc->sched_state, st,
+				  lockdep_is_held(&svc->sched_lock));
 	WRITE_ONCE(svc->sched, sched);
 	spin_unlock_bh(&svc->sched_lock);
 
-	if (old && old != st)
+	if (old)
 		kvfree_rcu(old, rcu);
 	return 0;
 }
 
 /*
  * A reference on @dest for a new flow, unless it is being deleted: a
- * lockless pick may come from a state about to be replaced.
+ * pick may come from a state about to be replaced.
  */
 static bool l4lb_sched_take(struct l4lb_dest *dest)
 {
 	return !READ_ONCE(dest->gone) && refcount_inc_not_zero(&dest->refcnt);
 }
 
-static struct l4lb_dest *l4lb_sched_pick_locked(struct l4lb_service *svc)
-{
-	struct l4lb_sched_state *st;
-	struct l4lb_dest *dest;
-
-	spin_lock_bh(&svc->sched_lock);
-	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->sched_lock));
-	l4lb_sched_drain(svc, st);
-	dest = st->ops->pick(svc, st->data);
-	if (dest && !l4lb_sched_take(dest))
-		dest = NULL;
-	spin_unlock_bh(&svc->sched_lock);
-	return dest;
-}
-
 /*
  * Pick a dest for a new connection, under RCU; returns it with a reference
- * held, or NULL if no server can take it.
+ * held, or NULL if no server can take it. No lock is waited for: the load
+ * changes queued for lc and wlc are applied first by whichever CPU takes
+ * sched_lock at once, and a CPU that finds it taken picks from the heap
+ * as it is. That is the exactness given up: picks on several CPUs at the
+ * same moment may go to the same least loaded server before the others'
+ * changes are in (IPVS's lockless scan races the same way); on one CPU,
+ * every pick sees every change made before it.
  */
 struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 {
@@ -186,9 +156,14 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 
 	/* A deleted server's turn goes to the next one, in the new state. */
 	for (tries = 0; tries < 4; tries++) {
+		if (!llist_empty(&svc->load_changes) &&
+		    spin_trylock_bh(&svc->sched_lock)) {
+			l4lb_sched_drain(svc,
+					 rcu_dereference_protected(svc->sched_state,
+						lockdep_is_held(&svc->sched_lock)));
+			spin_unlock_bh(&svc->sched_lock);
+		}
 		st = rcu_dereference(svc->sched_state);
-		if (!st->ops->lockless)
-			return l4lb_sched_pick_locked(svc);
 		dest = st->ops->pick(svc, st->data);
 		if (!dest || l4lb_sched_take(dest))
 			return dest;

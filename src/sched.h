@@ -10,10 +10,10 @@
 
 /*
  * A scheduler keeps its state in one allocation, built from the dest list
- * on every configuration change and published under RCU (sched.c). A
- * lockless scheduler's pick runs on many CPUs at once, on a state that is
- * replaced rather than changed; the others pick and take load updates
- * under svc->sched_lock.
+ * on every configuration change and published under RCU (sched.c). Picks
+ * run on many CPUs at once, without a lock: rr's and wrr's state is never
+ * changed once published; lc's and wlc's heap takes load changes under
+ * svc->sched_lock, and a pick reads its root (sched_heap.c).
  */
 struct l4lb_sched_ops {
 	const char *name;
@@ -23,7 +23,6 @@ struct l4lb_sched_ops {
 	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state);
 	/* Optional: a dest's active/inactive counts changed. */
 	void (*load_changed)(void *state, struct l4lb_dest *dest);
-	bool lockless;
 };
 
 extern const struct l4lb_sched_ops l4lb_sched_rr;

@@ -4,8 +4,8 @@
  *
  * Each node caches the overhead it was last sifted with, so comparisons
  * never see a load that moved under them; a load change updates one node
- * and re-sifts it, O(log n), touching the heap's own memory only. Every
- * operation runs under svc->sched_lock.
+ * and re-sifts it, O(log n), touching the heap's own memory only. Builds
+ * and sifts run under svc->sched_lock; picks read the root without it.
  */
 #include "sched.h"
 #include "sched_heap.h"
@@ -32,11 +32,22 @@ static bool l4lb_heap_less(const struct l4lb_heap *h,
 	return a->slot < b->slot;
 }
 
+/* Picks read node[0].dest without the lock: it is stored whole. */
 static void l4lb_heap_swap(struct l4lb_heap *h, unsigned int i, unsigned int j)
 {
-	swap(h->node[i], h->node[j]);
-	h->pos[h->node[i].slot] = i;
-	h->pos[h->node[j].slot] = j;
+	struct l4lb_heap_node *a = &h->node[i], *b = &h->node[j];
+	struct l4lb_heap_node t = *a;
+
+	WRITE_ONCE(a->dest, b->dest);
+	a->overhead = b->overhead;
+	a->weight = b->weight;
+	a->slot = b->slot;
+	WRITE_ONCE(b->dest, t.dest);
+	b->overhead = t.overhead;
+	b->weight = t.weight;
+	b->slot = t.slot;
+	h->pos[a->slot] = i;
+	h->pos[b->slot] = j;
 }
 
 static void l4lb_heap_sift(struct l4lb_heap *h, unsigned int i)
@@ -88,7 +99,8 @@ struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state)
 {
 	struct l4lb_heap *h = state;
 
-	return h->len ? h->node[0].dest : NULL;
+	/* Lockless: the root as it is, a sift may be moving it. */
+	return h->len ? READ_ONCE(h->node[0].dest) : NULL;
 }
 
 void l4lb_heap_update(void *state, struct l4lb_dest *dest)

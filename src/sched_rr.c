@@ -48,5 +48,4 @@ const struct l4lb_sched_ops l4lb_sched_rr = {
 	.state_size	= l4lb_rr_size,
 	.build		= l4lb_rr_build,
 	.pick		= l4lb_rr_pick,
-	.lockless	= true,
 };

@@ -84,5 +84,4 @@ const struct l4lb_sched_ops l4lb_sched_wrr = {
 	.state_size	= l4lb_wrr_size,
 	.build		= l4lb_wrr_build,
 	.pick		= l4lb_wrr_pick,
-	.lockless	= true,
 };
