@@ -198,14 +198,16 @@ DMAC=$(ip -n "$(ns d)" -br link show c0 | awk '{ print $3 }')
 # curl's exit status, the elapsed ms and the time it ended (ms) go to
 # NAME.rc, the body to NAME. Returns once the first bytes are in. TCP
 # keepalive after 2 s idle: a stalled download still sends something.
+# curl gives up after 60 s, $SLOW times that under the debug kernel, where
+# /big at its $RATE takes 84 s.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 transfer() {
 	bg n c sh -c 'start=$(date +%s%N)
-		curl -sS -m 60 --keepalive-time 2 -o "$1" "http://$2/big" 2> "$1.err"
+		curl -sS -m "$3" --keepalive-time 2 -o "$1" "http://$2/big" 2> "$1.err"
 		rc=$?
 		end=$(date +%s%N)
 		echo "$rc $(( (end - start) / 1000000 )) $((end / 1000000))" > "$1.rc"' \
-		_ "$TEST_TMP/$1" "$VIP"
+		_ "$TEST_TMP/$1" "$VIP" $((60 * SLOW))
 	wait_for -t 60 test -s "$TEST_TMP/$1"
 }
 
