@@ -520,10 +520,15 @@ else
 	not_ok "(e) SYNs over the limit dropped and counted" \
 		"$drops dropped (conn_max), $conns admitted, $SYNS sent"
 fi
+# Under the debug kernel the slab count includes what KASAN's quarantine
+# holds back (a run: 494 objects for 1 connection, against 459 for 432
+# before the flood): there the table is what drains, and kmemleak's scan
+# after the suite finds what was not freed.
 drained() {
 	local s
 	s=$(slab_objs)
-	[ "$(info_conns)" -le $((base_conns + 2)) ] && [ "$s" -le $((base_slab + 16)) ]
+	[ "$(info_conns)" -le $((base_conns + 2)) ] &&
+		{ [ -n "$DEBUG_KERNEL" ] || [ "$s" -le $((base_slab + 16)) ]; }
 }
 t=$SECONDS
 check "(e) the table and the l4lb_conn cache drain back (before: $base_conns, $base_slab)" \
