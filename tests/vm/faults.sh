@@ -534,8 +534,9 @@ t=$SECONDS
 check "(e) the table and the l4lb_conn cache drain back (before: $base_conns, $base_slab)" \
 	wait_for -t 90 drained
 say "# (e) drained in $((SECONDS - t))s: $(info_conns) connections, $(slab_objs) objects"
-shrunk() { [ "$(info_size)" -eq "$base_size" ]; }
-check "(e) the hash table shrinks back to $base_size buckets" wait_for -t 30 shrunk
+# Fewer when the flows from before the flood have expired meanwhile too.
+shrunk() { [ "$(info_size)" -le "$base_size" ]; }
+check "(e) the hash table shrinks back to $base_size buckets or fewer" wait_for -t 30 shrunk
 check_match "(e) the established client still works" "^ok s[12] after$" "$(agent A send est after)"
 n d sysctl -qw net.l4lb.conn_max=0
 ans=$(agent A http 4 $VIP 80)
