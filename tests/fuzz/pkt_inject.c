@@ -755,10 +755,13 @@ static size_t k_garbage(unsigned char *ip)
 	return len;
 }
 
+static void count_openers(const unsigned char *ip, size_t len);
+
 /*
  * A set of fragments of one TCP or UDP packet for a service: in order or
  * not, overlapping, tiny first fragments, offsets past 64 KiB. Fills up to
- * @max packets; returns how many.
+ * @max packets; returns how many. The whole packet counts as one that
+ * could open a connection, as the director reassembles the set.
  */
 static unsigned int k_frags(unsigned char **pkts, size_t *lens,
 			    unsigned int max)
@@ -772,6 +775,8 @@ static unsigned int k_frags(unsigned char **pkts, size_t *lens,
 	size_t payload = len - 20, off = 0, chunk;
 	unsigned int n = 0, i, j, mode = rnd(6);
 	uint16_t id = rnd(65536);
+
+	count_openers(whole, len);
 
 	while (off < payload && n < max) {
 		unsigned char *p = pkts[n];
