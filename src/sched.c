@@ -65,10 +65,22 @@ void l4lb_sched_free(struct l4lb_service *svc)
 }
 
 /*
- * Tell the scheduler of the load changes queued since it last heard
- * (l4lb_sched_load_changed()), and drop their references. A change that
- * comes after a dest's bit is cleared queues it again, so none is lost.
+ * Tell state @st (NULL: none, a rebuild reads the loads itself) of a load
+ * change of @dest, queued with bit @bit of load_queued, and drop the
+ * queue's reference. A change that comes after the bit is cleared queues
+ * the dest again, so none is lost. Under svc->sched_lock.
  */
+static void l4lb_sched_apply(struct l4lb_sched_state *st,
+			     struct l4lb_dest *dest, int bit)
+{
+	clear_bit(bit, &dest->load_queued);
+	smp_mb__after_atomic();	/* read the load after the clear */
+	if (st && st->ops->load_changed && dest->sched_idx >= 0)
+		st->ops->load_changed(st->data, dest);
+	l4lb_dest_put(dest);
+}
+
+/* The load changes queued since the scheduler last heard. */
 static void l4lb_sched_drain(struct l4lb_service *svc,
 			     struct l4lb_sched_state *st)
 {
@@ -76,13 +88,8 @@ static void l4lb_sched_drain(struct l4lb_service *svc,
 	struct l4lb_dest *dest, *tmp;
 
 	lockdep_assert_held(&svc->sched_lock);
-	llist_for_each_entry_safe(dest, tmp, first, load_node) {
-		clear_bit(0, &dest->load_queued);
-		smp_mb__after_atomic();	/* read the load after the clear */
-		if (st && st->ops->load_changed && dest->sched_idx >= 0)
-			st->ops->load_changed(st->data, dest);
-		l4lb_dest_put(dest);
-	}
+	llist_for_each_entry_safe(dest, tmp, first, load_node)
+		l4lb_sched_apply(st, dest, 0);
 }
 
 /*
@@ -256,11 +263,7 @@ void l4lb_sched_apply_sweep(struct l4lb_net *ln)
 			if (dest->svc != svc)
 				break;
 			node = llist_next(node);
-			clear_bit(1, &dest->load_queued);
-			smp_mb__after_atomic();	/* read the load after the clear */
-			if (st->ops->load_changed && dest->sched_idx >= 0)
-				st->ops->load_changed(st->data, dest);
-			l4lb_dest_put(dest);
+			l4lb_sched_apply(st, dest, 1);
 		} while (node && ++n < L4LB_SWEEP_BATCH);
 		spin_unlock_bh(&svc->sched_lock);
 	}

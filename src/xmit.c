@@ -266,6 +266,16 @@ static struct rtable *l4lb_dest_route(struct net *net, struct l4lb_dest *dest,
 	return rt;
 }
 
+/* Count why there is no route to send on, if there is none. */
+static bool l4lb_route_failed(struct l4lb_net *ln, const struct rtable *rt)
+{
+	if (!IS_ERR(rt))
+		return false;
+	l4lb_drop(ln, PTR_ERR(rt) == -ENOMEM ? L4LB_DROP_NOMEM :
+					       L4LB_DROP_NO_ROUTE);
+	return true;
+}
+
 /*
  * Send a packet on its server's cached route (no reference, see
  * l4lb_dest_route()); the caller returns NF_STOLEN.
@@ -343,11 +353,8 @@ unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 	__be32 saddr;
 
 	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
-	if (IS_ERR(rt)) {
-		l4lb_drop(ln, PTR_ERR(rt) == -ENOMEM ? L4LB_DROP_NOMEM :
-						       L4LB_DROP_NO_ROUTE);
+	if (l4lb_route_failed(ln, rt))
 		return NF_DROP;
-	}
 	if (rt->rt_uses_gateway) {
 		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
 		net_warn_ratelimited("DR server %pI4 is not on-link: dropping\n",
@@ -376,11 +383,8 @@ unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 	__be32 saddr;
 
 	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
-	if (IS_ERR(rt)) {
-		l4lb_drop(ln, PTR_ERR(rt) == -ENOMEM ? L4LB_DROP_NOMEM :
-						       L4LB_DROP_NO_ROUTE);
+	if (l4lb_route_failed(ln, rt))
 		return NF_DROP;
-	}
 	if (l4lb_too_big(skb, dst_mtu(&rt->dst) - sizeof(struct iphdr)) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph)) ||
 	    iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
