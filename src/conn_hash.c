@@ -204,7 +204,9 @@ struct l4lb_conn *l4lb_conn_hash_add(struct l4lb_net *ln,
 	}
 	hlist_add_head_rcu(&cp->node, head);
 	spin_unlock_bh(lock);
-	if (unlikely(atomic_read(&ln->nr_conns) > tab->mask))
+	/* l4lb_tab_want()'s growth rule, short of its ceiling. */
+	if (unlikely(atomic_read(&ln->nr_conns) > tab->mask &&
+		     tab->mask < L4LB_CONN_TAB_MAX - 1))
 		queue_work(system_unbound_wq, &ln->conn_resize);
 	return NULL;
 out:
