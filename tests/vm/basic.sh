@@ -169,11 +169,16 @@ klog_check "kernel log clean after deleting a netns with services"
 
 section "permissions"
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+# The unprivileged runs use a copy of ipvsctl in a directory anyone may
+# enter: the tree itself may sit in a private one (a clone in mktemp -d).
+chmod 755 "$TEST_TMP"
+IPVSCTL_ANY=$TEST_TMP/ipvsctl
+cp "$IPVSCTL" "$IPVSCTL_ANY"
 for cmd in "-A -t 10.3.3.3:80" "-D -t 10.1.1.1:80" \
 	   "-a -t 10.1.1.1:80 -r 192.168.1.3 -m" "-C" "-Z" "--set 1 2 3"; do
 	rc=0
 	# shellcheck disable=SC2086
-	out=$(nobody "$IPVSCTL" $cmd 2>&1) || rc=$?
+	out=$(nobody "$IPVSCTL_ANY" $cmd 2>&1) || rc=$?
 	if [ "$rc" = 1 ] && [[ ${out,,} == *permission* ]]; then
 		ok "non-root ipvsctl $cmd: permission error"
 	else
@@ -182,19 +187,19 @@ for cmd in "-A -t 10.3.3.3:80" "-D -t 10.1.1.1:80" \
 	fi
 done
 rc=0
-out=$(nobody "$IPVSCTL" -Ln 2>&1) || rc=$?
+out=$(nobody "$IPVSCTL_ANY" -Ln 2>&1) || rc=$?
 check_eq "non-root ipvsctl -Ln: exit 0" 0 "$rc"
 check_eq "non-root ipvsctl -Ln: lists the service" "$init_list" \
 	"$(tail -n +2 <<< "$out")"
-check_rc "non-root ipvsctl -Lnc works" 0 nobody "$IPVSCTL" -Lnc
-check_rc "non-root ipvsctl -L --timeout works" 0 nobody "$IPVSCTL" -L --timeout
+check_rc "non-root ipvsctl -Lnc works" 0 nobody "$IPVSCTL_ANY" -Lnc
+check_rc "non-root ipvsctl -L --timeout works" 0 nobody "$IPVSCTL_ANY" -L --timeout
 check_eq "root's service untouched by non-root attempts" "$init_list" \
 	"$("$IPVSCTL" -Ln | tail -n +2)"
 
 # A container's root: CAP_NET_ADMIN in a user namespace of its own, which
 # counts for a netns that namespace owns and never for the initial one.
 rc=0
-out=$(nobody unshare -U -r "$IPVSCTL" -A -t 10.3.3.3:80 2>&1) || rc=$?
+out=$(nobody unshare -U -r "$IPVSCTL_ANY" -A -t 10.3.3.3:80 2>&1) || rc=$?
 if [ "$rc" = 1 ] && [[ ${out,,} == *permission* ]]; then
 	ok "root of a new user namespace, initial netns: permission error"
 else
