@@ -73,7 +73,7 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_SCHED_NAME,	/* string: rr, wrr, lc, wlc */
 	L4LB_SVC_A_FLAGS,	/* u32: L4LB_SVC_F_* */
 	L4LB_SVC_A_TIMEOUT,	/* u32 seconds: persistence */
-	L4LB_SVC_A_NETMASK,	/* be32: persistence granularity */
+	L4LB_SVC_A_NETMASK,	/* be32: persistence granularity (AF_INET) */
 	L4LB_SVC_A_STATS,	/* nest: enum l4lb_stats_attr */
 	L4LB_SVC_A_NR_DESTS,	/* u32, reply only */
 	L4LB_SVC_A_PAD,
@@ -81,6 +81,10 @@ enum l4lb_svc_attr {
 					 * established and UDP idle timeout;
 					 * 0 = the global ones
 					 */
+	L4LB_SVC_A_PREFIXLEN,	/* u8: persistence granularity of an
+				 * AF_INET6 service, a prefix length
+				 * 1..128; AF_INET ones use NETMASK
+				 */
 	__L4LB_SVC_A_MAX
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
