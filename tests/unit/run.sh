@@ -653,7 +653,9 @@ want_log ""
 want_err "ipvsctl: -g/-i (direct routing/tunnel) cannot map ports; server port 8080 differs from service port 80 (use -m for NAT, or omit the server port)"
 end
 
-# Each row: arguments | the exact message; exit 2 and nothing sent.
+# Each row: arguments | the exact message; exit 2 and nothing sent. No
+# globbing: "[::1]:80" is a bracket expression to the shell.
+set -f
 while IFS='|' read -r args msg; do
 	begin "usage error, nothing sent: $args"
 	# shellcheck disable=SC2086
@@ -666,7 +668,20 @@ done <<'EOF'
 -A -t 10.0.0.256:80|bad service address '10.0.0.256' (expected an IPv4 address:PORT)
 -A -t 10.0.0.1:0|port 0 is out of range in service '10.0.0.1:0' (expected 1..65535)
 -A -u 10.0.0.1:65536|bad port '65536' in service '10.0.0.1:65536' (expected 1..65535)
--A -t [::1]:80|IPv6 is not supported yet: service '[::1]:80'
+-A -t [::1]|missing port in service '[::1]' (expected [ADDRESS]:PORT)
+-A -t 2001:db8::1:80|missing port in service '2001:db8::1:80' (expected [ADDRESS]:PORT: a port after an IPv6 address needs the brackets)
+-A -u [2001:db8::1:53|unclosed '[' in service '[2001:db8::1:53' (expected [ADDRESS]:PORT)
+-d -t [::1]:80 -r [::2|unclosed '[' in real server '[::2' (expected [ADDRESS][:PORT])
+-A -t [::1]80|unexpected '80' after ']' in service '[::1]80' (expected [ADDRESS]:PORT)
+-A -t [::g]:80|bad service address '::g' (expected [an IPv6 address]:PORT)
+-a -t [::1]:80 -r ::1::2|bad real server address '::1::2' (expected [an IPv6 address][:PORT])
+-A -t [::1]:0|port 0 is out of range in service '[::1]:0' (expected 1..65535)
+-a -t [::1]:80 -r [::2]:65536 -m|bad port '65536' in real server '[::2]:65536' (expected 0..65535)
+-A -t [::1]:80 -p -M 255.255.255.0|bad netmask '255.255.255.0' for an IPv6 service (expected a prefix length 1..128, not a dotted mask)
+-E -M 129 -t [::1]:80|bad netmask '129' for an IPv6 service (expected a prefix length 1..128)
+-A -t 10.0.0.1:80 -p -M 64|bad netmask '64' for an IPv4 service (expected a contiguous mask like 255.255.255.0, or 0..32; longer prefixes are for IPv6 services)
+-a -t [::1]:80 -r 192.168.1.2|an IPv4 real server of an IPv6 service needs -i (--ipip): only a tunnel crosses address families
+-e -t 10.0.0.1:80 -r [::2] -m|an IPv6 real server of an IPv4 service needs -i (--ipip): only a tunnel crosses address families
 -a -t 10.0.0.1:80 -r 192.168.1.2 -m -w 70000|bad weight '70000' (expected an integer 0..65535)
 -a -t 10.0.0.1:80 -r 192.168.1.2 -m -g|conflicting forwarding methods: -m (--masquerading) and -g (--gatewaying)
 -a -t 10.0.0.1:80|-a (--add-server) needs a real server: -r ADDRESS[:PORT]
@@ -679,6 +694,7 @@ done <<'EOF'
 --set 1 2|--set needs three values: tcp tcpfin udp (seconds, 0 keeps the current value)
 -Z -C|conflicting commands: -Z (--zero) and -C (--clear)
 EOF
+set +f
 
 begin "no arguments: short usage, exit 2"
 run

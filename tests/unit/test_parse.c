@@ -160,10 +160,6 @@ static const struct parse_case cases[] = {
 	  "bad service address '10.0.0.256'" },
 	{ "host name", ARGS("-A", "-t", "www.example.com:80"), EXIT_USAGE,
 	  "bad service address 'www.example.com'" },
-	{ "IPv6 service", ARGS("-A", "-t", "[2001:db8::1]:80"), EXIT_USAGE,
-	  "IPv6 is not supported yet" },
-	{ "bare IPv6 server", ARGS("-a", "-t", "10.0.0.1:80", "-r", "2001:db8::1"), EXIT_USAGE,
-	  "IPv6 is not supported yet" },
 	{ "server port too big",
 	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4:99999", "-m"), EXIT_USAGE,
 	  "bad port '99999'" },
@@ -261,11 +257,140 @@ static const struct parse_case cases[] = {
 	{ "two real servers",
 	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "1.2.3.4", "-r", "1.2.3.5"), EXIT_USAGE,
 	  "only one real server" },
+
+	/* IPv6 services and servers. */
+	{ "IPv6 service", ARGS("-A", "-t", "[2001:db8::1]:80"), 0,
+	  "cmd=-A svc=TCP:[2001:db8::1]:80 sched=wlc" },
+	{ "IPv6 service, capitals and zeros as printed compressed",
+	  ARGS("-A", "-u", "[2001:DB8:0:0::53]:53", "-s", "rr"), 0,
+	  "cmd=-A svc=UDP:[2001:db8::53]:53 sched=rr" },
+	{ "longest IPv6 service",
+	  ARGS("-E", "-t", "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:65535", "-s", "lc"), 0,
+	  "cmd=-E svc=TCP:[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:65535 sched=lc" },
+	{ "IPv4-mapped IPv6 service is IPv6", ARGS("-D", "-t", "[::ffff:10.0.0.1]:80"), 0,
+	  "cmd=-D svc=TCP:[::ffff:10.0.0.1]:80" },
+	{ "IPv6 persistence with a prefix length",
+	  ARGS("-A", "-t", "[2001:db8::1]:443", "-p", "300", "-M", "64"), 0,
+	  "cmd=-A svc=TCP:[2001:db8::1]:443 sched=wlc persist=300 plen=64" },
+	{ "IPv6 -M before -t", ARGS("-A", "-M", "48", "-p", "-t", "[2001:db8::1]:443"), 0,
+	  "cmd=-A svc=TCP:[2001:db8::1]:443 sched=wlc persist=360 plen=48" },
+	{ "IPv6 -M 1 and 128 are the bounds",
+	  ARGS("-E", "-t", "[2001:db8::1]:443", "--netmask=1"), 0,
+	  "cmd=-E svc=TCP:[2001:db8::1]:443 plen=1" },
+	{ "IPv6 -M 128", ARGS("-E", "-t", "[2001:db8::1]:443", "-M", "128"), 0,
+	  "cmd=-E svc=TCP:[2001:db8::1]:443 plen=128" },
+	{ "IPv4 -M before -t", ARGS("-E", "-M", "24", "-t", "10.0.0.1:443"), 0,
+	  "cmd=-E svc=TCP:10.0.0.1:443 mask=255.255.255.0" },
+	{ "IPv6 NAT server with a port",
+	  ARGS("-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::2]:8080", "-m"), 0,
+	  "cmd=-a svc=TCP:[2001:db8::1]:80 dest=[2001:db8::2]:8080 fwd=Masq weight=1" },
+	{ "IPv6 server in brackets, no port",
+	  ARGS("-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::2]", "-w", "2"), 0,
+	  "cmd=-a svc=TCP:[2001:db8::1]:80 dest=[2001:db8::2]:80 fwd=Route weight=2" },
+	{ "IPv6 server without brackets, as ipvsadm takes it",
+	  ARGS("-a", "-t", "[2001:db8::1]:80", "-r", "2001:db8::2"), 0,
+	  "cmd=-a svc=TCP:[2001:db8::1]:80 dest=[2001:db8::2]:80 fwd=Route weight=1" },
+	{ "IPv6 server without brackets: the last group is no port",
+	  ARGS("-d", "-t", "[2001:db8::1]:80", "-r", "2001:db8::2:8080"), 0,
+	  "cmd=-d svc=TCP:[2001:db8::1]:80 dest=[2001:db8::2:8080]:80" },
+	{ "IPv6 server ::2", ARGS("-d", "-u", "[::1]:53", "-r", "::2"), 0,
+	  "cmd=-d svc=UDP:[::1]:53 dest=[::2]:53" },
+	{ "IPv6 NAT server port 0",
+	  ARGS("-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::2]:0", "-m"), 0,
+	  "cmd=-a svc=TCP:[2001:db8::1]:80 dest=[2001:db8::2]:0 fwd=Masq weight=1" },
+	{ "IPv4 tunnel server of an IPv6 service",
+	  ARGS("-a", "-t", "[2001:db8::1]:80", "-r", "192.168.1.2", "-i"), 0,
+	  "cmd=-a svc=TCP:[2001:db8::1]:80 dest=192.168.1.2:80 fwd=Tunnel weight=1" },
+	{ "IPv6 tunnel server of an IPv4 service",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "[2001:db8::2]:80", "-i", "--tun-type", "ipip"),
+	  0, "cmd=-a svc=TCP:10.0.0.1:80 dest=[2001:db8::2]:80 fwd=Tunnel weight=1" },
+	{ "edit of another family's server, method left to the kernel",
+	  ARGS("-e", "-t", "[2001:db8::1]:80", "-r", "192.168.1.2", "-w", "0"), 0,
+	  "cmd=-e svc=TCP:[2001:db8::1]:80 dest=192.168.1.2:80 weight=0" },
+	{ "delete of another family's server",
+	  ARGS("-d", "-t", "10.0.0.1:80", "-r", "[2001:db8::2]"), 0,
+	  "cmd=-d svc=TCP:10.0.0.1:80 dest=[2001:db8::2]:80" },
+	{ "list one IPv6 service", ARGS("-L", "-n", "-t", "[2001:db8::1]:80"), 0,
+	  "cmd=-L svc=TCP:[2001:db8::1]:80 list=n" },
+	{ "zero one IPv6 service", ARGS("-Z", "-u", "[2001:db8::53]:53"), 0,
+	  "cmd=-Z svc=UDP:[2001:db8::53]:53" },
+
+	{ "edit to direct routing across families",
+	  ARGS("-e", "-t", "[2001:db8::1]:80", "-r", "192.168.1.2", "-g"), EXIT_USAGE,
+	  "an IPv4 real server of an IPv6 service needs -i (--ipip)" },
+	{ "IPv6 direct routing cannot map ports",
+	  ARGS("-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::2]:8080"), EXIT_USAGE,
+	  "-g/-i (direct routing/tunnel) cannot map ports; server port 8080 differs from service port 80" },
+};
+
+/* Usage errors whose whole message is checked. */
+struct usage_case {
+	const char *name;
+	const char **argv;
+	const char *msg;
+};
+
+static const struct usage_case usage_cases[] = {
+	{ "IPv6 service without a port", ARGS("-A", "-t", "[2001:db8::1]"),
+	  "missing port in service '[2001:db8::1]' (expected [ADDRESS]:PORT)" },
+	{ "IPv6 service without brackets", ARGS("-A", "-t", "2001:db8::1:80"),
+	  "missing port in service '2001:db8::1:80' (expected [ADDRESS]:PORT: a port after an IPv6 address needs the brackets)" },
+	{ "unclosed bracket in a service", ARGS("-A", "-t", "[2001:db8::1:80"),
+	  "unclosed '[' in service '[2001:db8::1:80' (expected [ADDRESS]:PORT)" },
+	{ "unclosed bracket in a server",
+	  ARGS("-a", "-t", "[::1]:80", "-r", "[::2", "-m"),
+	  "unclosed '[' in real server '[::2' (expected [ADDRESS][:PORT])" },
+	{ "no colon after the bracket", ARGS("-A", "-t", "[2001:db8::1]80"),
+	  "unexpected '80' after ']' in service '[2001:db8::1]80' (expected [ADDRESS]:PORT)" },
+	{ "bad IPv6 service address", ARGS("-A", "-t", "[2001:db8::zz]:80"),
+	  "bad service address '2001:db8::zz' (expected [an IPv6 address]:PORT)" },
+	{ "empty brackets", ARGS("-A", "-t", "[]:80"),
+	  "bad service address '[]:80' (expected [an IPv6 address]:PORT)" },
+	{ "IPv6 address too long",
+	  ARGS("-A", "-t", "[2001:0db8:0000:0000:0000:0000:0000:0001:0002:0003:0004:0005]:80"),
+	  "bad service address '[2001:0db8:0000:0000:0000:0000:0000:0001:0002:0003:0004:0005]:80' (expected [an IPv6 address]:PORT)" },
+	{ "IPv4 in brackets", ARGS("-A", "-t", "[10.0.0.1]:80"),
+	  "bad service address '10.0.0.1' (expected [an IPv6 address]:PORT)" },
+	{ "bad bare IPv6 server",
+	  ARGS("-a", "-t", "[::1]:80", "-r", "2001:db8:::2"),
+	  "bad real server address '2001:db8:::2' (expected [an IPv6 address][:PORT])" },
+	{ "IPv6 service port 0", ARGS("-A", "-t", "[2001:db8::1]:0"),
+	  "port 0 is out of range in service '[2001:db8::1]:0' (expected 1..65535)" },
+	{ "IPv6 service port too big", ARGS("-A", "-t", "[2001:db8::1]:65536"),
+	  "bad port '65536' in service '[2001:db8::1]:65536' (expected 1..65535)" },
+	{ "IPv6 service, empty port", ARGS("-A", "-t", "[2001:db8::1]:"),
+	  "bad port '' in service '[2001:db8::1]:' (expected 1..65535)" },
+	{ "IPv6 server port by name",
+	  ARGS("-a", "-t", "[::1]:80", "-r", "[::2]:http", "-m"),
+	  "bad port 'http' in real server '[::2]:http' (expected 0..65535)" },
+	{ "dotted netmask for an IPv6 service",
+	  ARGS("-A", "-t", "[2001:db8::1]:80", "-p", "-M", "255.255.255.0"),
+	  "bad netmask '255.255.255.0' for an IPv6 service (expected a prefix length 1..128, not a dotted mask)" },
+	{ "IPv6 prefix length 0", ARGS("-E", "-t", "[2001:db8::1]:80", "-M", "0"),
+	  "bad netmask '0' for an IPv6 service (expected a prefix length 1..128)" },
+	{ "IPv6 prefix length 129, -M first",
+	  ARGS("-E", "-M", "129", "-t", "[2001:db8::1]:80"),
+	  "bad netmask '129' for an IPv6 service (expected a prefix length 1..128)" },
+	{ "IPv6 prefix length not a number",
+	  ARGS("-E", "-t", "[2001:db8::1]:80", "-M", "/64"),
+	  "bad netmask '/64' for an IPv6 service (expected a prefix length 1..128)" },
+	{ "IPv6 prefix length for an IPv4 service, -M first",
+	  ARGS("-E", "-M", "64", "-t", "10.0.0.1:80"),
+	  "bad netmask '64' for an IPv4 service (expected a contiguous mask like 255.255.255.0, or 0..32; longer prefixes are for IPv6 services)" },
+	{ "IPv6 prefix length without persistence on add",
+	  ARGS("-A", "-t", "[2001:db8::1]:80", "-M", "64"),
+	  "-M (--netmask) only applies to persistent services: add -p" },
+	{ "IPv4 server of an IPv6 service by direct routing",
+	  ARGS("-a", "-t", "[2001:db8::1]:80", "-r", "192.168.1.2"),
+	  "an IPv4 real server of an IPv6 service needs -i (--ipip): only a tunnel crosses address families" },
+	{ "IPv6 server of an IPv4 service by NAT",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "2001:db8::1", "-m"),
+	  "an IPv6 real server of an IPv4 service needs -i (--ipip): only a tunnel crosses address families" },
 };
 
 static void describe(const struct request *req, char *buf, size_t len)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[FMT_ADDR_LEN];
 	size_t off;
 	bool dest_cmd = req->cmd == CMD_ADD_DEST || req->cmd == CMD_EDIT_DEST ||
 			req->cmd == CMD_DEL_DEST;
@@ -275,19 +400,21 @@ static void describe(const struct request *req, char *buf, size_t len)
 	/* command_name() gives "-A (--add-service)": keep the short spelling. */
 	ADD("cmd=%.*s", (int)strcspn(command_name(req->cmd), " "), command_name(req->cmd));
 	if (req->opts & OPT_SERVICE)
-		ADD(" svc=%s:%s:%u", req->svc.protocol == IPPROTO_TCP ? "TCP" : "UDP",
-		    inet_ntop(AF_INET, req->svc.addr, a, sizeof(a)), req->svc.port);
+		ADD(" svc=%s:%s", req->svc.protocol == IPPROTO_TCP ? "TCP" : "UDP",
+		    fmt_addr_port(a, sizeof(a), req->svc.af, req->svc.addr, req->svc.port));
 	if (req->svc.sched[0])
 		ADD(" sched=%s", req->svc.sched);
 	if (req->opts & OPT_PERSIST)
 		ADD(" persist=%u", req->svc.timeout);
-	if (req->opts & OPT_NETMASK)
+	if ((req->opts & OPT_NETMASK) && req->svc.af == AF_INET6)
+		ADD(" plen=%u", req->svc.prefixlen);
+	else if (req->opts & OPT_NETMASK)
 		ADD(" mask=%s", inet_ntop(AF_INET, &req->svc.netmask, a, sizeof(a)));
 	if (req->opts & OPT_IDLE)
 		ADD(" idle=%u", req->svc.idle_timeout);
 	if (dest_cmd)
-		ADD(" dest=%s:%u", inet_ntop(AF_INET, req->dest.addr, a, sizeof(a)),
-		    req->dest.port);
+		ADD(" dest=%s", fmt_addr_port(a, sizeof(a), req->dest.af, req->dest.addr,
+					      req->dest.port));
 	if ((req->opts & OPT_FWD) || req->cmd == CMD_ADD_DEST)
 		ADD(" fwd=%s", fmt_fwd(req->dest.fwd));
 	if ((req->opts & OPT_WEIGHT) || req->cmd == CMD_ADD_DEST)
@@ -331,12 +458,30 @@ static void run_parse_case(const struct parse_case *c)
 	}
 }
 
+static void run_usage_case(const struct usage_case *c)
+{
+	char *argv[32], err[256], name[256];
+	struct request req;
+	int argc, rc;
+
+	for (argc = 0; c->argv[argc]; argc++)
+		argv[argc] = (char *)c->argv[argc];
+	argv[argc] = NULL;
+
+	rc = parse_args(argc, argv, &req, err, sizeof(err));
+	snprintf(name, sizeof(name), "parse: %s", c->name);
+	CHECK(rc == EXIT_USAGE && !strcmp(err, c->msg), name, "rc %d, error '%s', want '%s'", rc,
+	      err, c->msg);
+}
+
 int main(void)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_parse_case(&cases[i]);
+	for (i = 0; i < sizeof(usage_cases) / sizeof(usage_cases[0]); i++)
+		run_usage_case(&usage_cases[i]);
 	run_fmt_tests();
 	run_show_tests();
 	run_restore_tests();

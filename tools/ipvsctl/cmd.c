@@ -30,7 +30,10 @@ static int put_service(struct nl_msg *msg, const struct request *req, bool key_o
 		    (nla_put_u32(msg, L4LB_SVC_A_FLAGS, s->flags) ||
 		     nla_put_u32(msg, L4LB_SVC_A_TIMEOUT, s->timeout)))
 			return -1;
-		if ((req->opts & OPT_NETMASK) &&
+		if ((req->opts & OPT_NETMASK) && s->af == AF_INET6 &&
+		    nla_put_u8(msg, L4LB_SVC_A_PREFIXLEN, s->prefixlen))
+			return -1;
+		if ((req->opts & OPT_NETMASK) && s->af != AF_INET6 &&
 		    nla_put_u32(msg, L4LB_SVC_A_NETMASK, s->netmask))
 			return -1;
 		if ((req->opts & OPT_IDLE) &&

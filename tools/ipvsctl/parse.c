@@ -134,62 +134,99 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/* The port after an address's ':': 1..65535 for a service, 0..65535 for a server. */
+static int parse_port(const char *what, const char *arg, const char *portstr, bool is_service,
+		      uint16_t *port, char *err, size_t errlen)
+{
+	uint32_t p;
+
+	if (!parse_uint(portstr, 65535, &p))
+		return fail(err, errlen, "bad port '%s' in %s '%s' (expected %s..65535)",
+			    portstr, what, arg, is_service ? "1" : "0");
+	if (is_service && p == 0)
+		return fail(err, errlen, "port 0 is out of range in %s '%s' (expected 1..65535)",
+			    what, arg);
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int bad_address(const char *what, const char *text, bool v6, bool is_service,
+		       char *err, size_t errlen)
+{
+	return fail(err, errlen, "bad %s address '%s' (expected %s%s)", what, text,
+		    v6 ? "[an IPv6 address]" : "an IPv4 address", is_service ? ":PORT" : "[:PORT]");
+}
+
 /*
- * "A.B.C.D:PORT" for services (port 1..65535 required), "A.B.C.D[:PORT]"
- * for real servers (port 0..65535, optional). IPv6 is recognised only to
- * say it is not supported yet, rather than calling it a bad address.
+ * Services are "A.B.C.D:PORT" or "[IPV6]:PORT" (port 1..65535 required),
+ * real servers "A.B.C.D[:PORT]", "[IPV6][:PORT]" or a bare "IPV6" (port
+ * 0..65535, optional). As in ipvsadm, a port after an IPv6 address needs
+ * the brackets: a word with two colons or more is an IPv6 address alone,
+ * so "2001:db8::1:80" is an address, not port 80 of 2001:db8::1.
  */
 static int parse_endpoint(const char *what, const char *arg, bool is_service,
 			  uint16_t *af, uint8_t addr[16], uint16_t *port, bool *port_given,
 			  char *err, size_t errlen)
 {
+	const char *v6_form = is_service ? "[ADDRESS]:PORT" : "[ADDRESS][:PORT]";
+	const char *start = arg, *end, *colon, *portstr = NULL;
 	char host[INET6_ADDRSTRLEN + 8];
-	const char *colon, *portstr = NULL;
-	struct in_addr a4;
-	uint32_t p;
+	struct in6_addr a;
+	bool v6 = false;
 	size_t hlen;
+	int ret;
 
-	if (arg[0] == '[' || (strchr(arg, ':') && strchr(arg, ':') != strrchr(arg, ':')))
-		return fail(err, errlen, "IPv6 is not supported yet: %s '%s'", what, arg);
-
-	colon = strrchr(arg, ':');
-	hlen = colon ? (size_t)(colon - arg) : strlen(arg);
-	if (colon)
-		portstr = colon + 1;
-	if (hlen == 0 || hlen >= sizeof(host))
-		return fail(err, errlen, "bad %s address '%s' (expected an IPv4 address%s)",
-			    what, arg, is_service ? ":PORT" : "[:PORT]");
-	memcpy(host, arg, hlen);
-	host[hlen] = '\0';
-	if (inet_pton(AF_INET, host, &a4) != 1)
-		return fail(err, errlen, "bad %s address '%s' (expected an IPv4 address%s)",
-			    what, host, is_service ? ":PORT" : "[:PORT]");
-
-	if (!portstr) {
-		if (is_service)
-			return fail(err, errlen, "missing port in %s '%s' (expected ADDRESS:PORT)",
-				    what, arg);
-		*port = 0;
-		*port_given = false;
+	colon = strchr(arg, ':');
+	if (arg[0] == '[') {
+		v6 = true;
+		start = arg + 1;
+		end = strchr(start, ']');
+		if (!end)
+			return fail(err, errlen, "unclosed '[' in %s '%s' (expected %s)",
+				    what, arg, v6_form);
+		if (end[1] && end[1] != ':')
+			return fail(err, errlen, "unexpected '%s' after ']' in %s '%s' (expected %s)",
+				    end + 1, what, arg, v6_form);
+		if (end[1])
+			portstr = end + 2;
+	} else if (colon && strchr(colon + 1, ':')) {
+		v6 = true;
+		end = arg + strlen(arg);
 	} else {
-		if (!parse_uint(portstr, 65535, &p))
-			return fail(err, errlen, "bad port '%s' in %s '%s' (expected %s..65535)",
-				    portstr, what, arg, is_service ? "1" : "0");
-		if (is_service && p == 0)
-			return fail(err, errlen,
-				    "port 0 is out of range in %s '%s' (expected 1..65535)",
-				    what, arg);
-		*port = (uint16_t)p;
-		*port_given = true;
+		end = colon ? colon : arg + strlen(arg);
+		if (colon)
+			portstr = colon + 1;
 	}
 
-	*af = AF_INET;
-	memset(addr, 0, 16);
-	memcpy(addr, &a4, sizeof(a4));
+	hlen = (size_t)(end - start);
+	if (!hlen || hlen >= sizeof(host))
+		return bad_address(what, arg, v6, is_service, err, errlen);
+	memcpy(host, start, hlen);
+	host[hlen] = '\0';
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, &a) != 1)
+		return bad_address(what, host, v6, is_service, err, errlen);
+
+	*port = 0;
+	if (portstr) {
+		ret = parse_port(what, arg, portstr, is_service, port, err, errlen);
+		if (ret)
+			return ret;
+	} else if (is_service) {
+		return fail(err, errlen, "missing port in %s '%s' (expected %s)", what, arg,
+			    !v6 ? "ADDRESS:PORT" : arg[0] == '[' ? v6_form :
+			    "[ADDRESS]:PORT: a port after an IPv6 address needs the brackets");
+	}
+	*port_given = portstr != NULL;
+	*af = v6 ? AF_INET6 : AF_INET;
+	memcpy(addr, &a, 16);
 	return 0;
 }
 
-/* Dotted quad or prefix length; the mask must be contiguous to make sense. */
+/*
+ * -M of an IPv4 service: a dotted mask, which must be contiguous to make
+ * sense, or a prefix length 0..32.
+ */
 static int parse_netmask(const char *arg, uint32_t *mask, char *err, size_t errlen)
 {
 	struct in_addr a;
@@ -201,6 +238,10 @@ static int parse_netmask(const char *arg, uint32_t *mask, char *err, size_t errl
 		m = ntohl(a.s_addr);
 		if (m & (~m >> 1))
 			goto bad;
+	} else if (parse_uint(arg, 128, &bits)) {
+		return fail(err, errlen,
+			    "bad netmask '%s' for an IPv4 service (expected a contiguous mask like 255.255.255.0, or 0..32; longer prefixes are for IPv6 services)",
+			    arg);
 	} else {
 		goto bad;
 	}
@@ -210,6 +251,20 @@ bad:
 	return fail(err, errlen,
 		    "bad netmask '%s' (expected a contiguous mask like 255.255.255.0, or 0..32)",
 		    arg);
+}
+
+/* -M of an IPv6 service: a prefix length 1..128, as ipvsadm takes it. */
+static int parse_prefixlen(const char *arg, uint8_t *plen, char *err, size_t errlen)
+{
+	struct in_addr a;
+	uint32_t v;
+
+	if (!parse_uint(arg, 128, &v) || !v)
+		return fail(err, errlen,
+			    "bad netmask '%s' for an IPv6 service (expected a prefix length 1..128%s)",
+			    arg, inet_pton(AF_INET, arg, &a) == 1 ? ", not a dotted mask" : "");
+	*plen = (uint8_t)v;
+	return 0;
 }
 
 static int set_cmd(struct request *req, enum command cmd, char *err, size_t errlen)
@@ -267,7 +322,8 @@ static int parse_set(int argc, char **argv, struct request *req, char *err, size
 	return set_cmd(req, CMD_SET, err, errlen);
 }
 
-static int parse_opt(int c, int argc, char **argv, struct request *req, char *err, size_t errlen)
+static int parse_opt(int c, int argc, char **argv, struct request *req, const char **netmask,
+		     char *err, size_t errlen)
 {
 	const char *arg;
 	uint32_t v;
@@ -334,9 +390,8 @@ static int parse_opt(int c, int argc, char **argv, struct request *req, char *er
 		req->opts |= OPT_PERSIST;
 		return 0;
 	case 'M':
-		ret = parse_netmask(optarg, &req->svc.netmask, err, errlen);
-		if (ret)
-			return ret;
+		/* A mask or a prefix length: the service's family decides, later. */
+		*netmask = optarg;
 		req->opts |= OPT_NETMASK;
 		return 0;
 	case 'g': return set_fwd(req, L4LB_FWD_ROUTE, err, errlen);
@@ -406,13 +461,22 @@ static int parse_opt(int c, int argc, char **argv, struct request *req, char *er
 	}
 }
 
-/* Rules that span several options, checked once everything is known. */
-static int check_request(struct request *req, char *err, size_t errlen)
+static const char *af_name(uint16_t af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/*
+ * Rules that span several options, checked once everything is known.
+ * @netmask is -M's argument, which -t/-u may follow.
+ */
+static int check_request(struct request *req, const char *netmask, char *err, size_t errlen)
 {
 	unsigned int allowed = cmd_rules[req->cmd].allowed;
 	unsigned int missing = cmd_rules[req->cmd].required & ~req->opts;
 	unsigned int extra = req->opts & ~allowed;
 	size_t i;
+	int ret;
 
 	for (i = 0; extra && i < ARRAY_SIZE(opt_names); i++) {
 		if (!(extra & opt_names[i].bit))
@@ -430,6 +494,15 @@ static int check_request(struct request *req, char *err, size_t errlen)
 	if (missing & OPT_REAL)
 		return fail(err, errlen, "%s needs a real server: -r ADDRESS[:PORT]",
 			    command_name(req->cmd));
+	/* Only -A and -E take -M, and both have a service by now. */
+	if (req->opts & OPT_NETMASK) {
+		if (req->svc.af == AF_INET6)
+			ret = parse_prefixlen(netmask, &req->svc.prefixlen, err, errlen);
+		else
+			ret = parse_netmask(netmask, &req->svc.netmask, err, errlen);
+		if (ret)
+			return ret;
+	}
 
 	switch (req->cmd) {
 	case CMD_ADD_SVC:
@@ -453,6 +526,12 @@ static int check_request(struct request *req, char *err, size_t errlen)
 		if ((req->opts & OPT_TUN_TYPE) &&
 		    (!(req->opts & OPT_FWD) || req->dest.fwd != L4LB_FWD_TUNNEL))
 			return fail(err, errlen, "--tun-type only applies to -i (--ipip) servers");
+		/* As in IPVS, only a tunnel can carry packets to another family. */
+		if ((req->cmd == CMD_ADD_DEST || (req->opts & OPT_FWD)) &&
+		    req->dest.af != req->svc.af && req->dest.fwd != L4LB_FWD_TUNNEL)
+			return fail(err, errlen,
+				    "an %s real server of an %s service needs -i (--ipip): only a tunnel crosses address families",
+				    af_name(req->dest.af), af_name(req->svc.af));
 		if ((req->cmd == CMD_ADD_DEST || (req->opts & OPT_FWD)) &&
 		    req->dest.fwd != L4LB_FWD_MASQ && req->dest.port != req->svc.port)
 			return fail(err, errlen,
@@ -482,6 +561,7 @@ static int check_request(struct request *req, char *err, size_t errlen)
 
 int parse_args(int argc, char **argv, struct request *req, char *err, size_t errlen)
 {
+	const char *netmask = NULL;
 	int c, ret;
 
 	memset(req, 0, sizeof(*req));
@@ -496,7 +576,7 @@ int parse_args(int argc, char **argv, struct request *req, char *err, size_t err
 			req->cmd = CMD_HELP;
 			return 0;
 		}
-		ret = parse_opt(c, argc, argv, req, err, errlen);
+		ret = parse_opt(c, argc, argv, req, &netmask, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -505,5 +585,5 @@ int parse_args(int argc, char **argv, struct request *req, char *err, size_t err
 	if (req->cmd == CMD_NONE)
 		return fail(err, errlen,
 			    "no command given: use one of -A -E -D -a -e -d -C -Z -L -S -R --set --info (try 'ipvsctl -h')");
-	return check_request(req, err, errlen);
+	return check_request(req, netmask, err, errlen);
 }

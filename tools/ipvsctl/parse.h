@@ -65,7 +65,8 @@ struct svc_spec {
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;			/* L4LB_SVC_F_* */
 	uint32_t timeout;		/* persistence, seconds */
-	uint32_t netmask;		/* network byte order */
+	uint32_t netmask;		/* AF_INET: -M, network byte order */
+	uint8_t prefixlen;		/* AF_INET6: -M, 1..128 */
 	uint32_t idle_timeout;		/* seconds, 0 = the global timeouts */
 };
 
