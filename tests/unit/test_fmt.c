@@ -30,6 +30,11 @@ static void v4(uint8_t addr[16], const char *s)
 	inet_pton(AF_INET, s, addr);
 }
 
+static void v6(uint8_t addr[16], const char *s)
+{
+	inet_pton(AF_INET6, s, addr);
+}
+
 static void test_numbers(void)
 {
 	check_number(0, false, "0");
@@ -64,6 +69,12 @@ static void test_addresses(void)
 		  "fmt_addr_port IPv6 in brackets");
 	CHECK_STR(fmt_addr_port(buf, sizeof(buf), 99, a, 1), "?:1",
 		  "fmt_addr_port unknown family");
+	v6(a, "2001:0DB8:0000:0000:0000:0000:0000:0010");
+	CHECK_STR(fmt_addr(buf, sizeof(buf), AF_INET6, a), "2001:db8::10",
+		  "fmt_addr IPv6 compressed, lower case");
+	v6(a, "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255");
+	CHECK_STR(fmt_addr_port(buf, sizeof(buf), AF_INET6, a, 65535),
+		  "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535", "fmt_addr_port widest IPv6");
 	v4(a, "192.168.1.2");
 	CHECK_STR(fmt_addr(buf, sizeof(buf), AF_INET, a), "192.168.1.2", "fmt_addr IPv4");
 }
@@ -406,6 +417,145 @@ static void test_show_conns(void)
 	free(out);
 }
 
+/*
+ * IPv4 and IPv6 services in one table: IPv4 first, as ipvsadm sorts, and
+ * IPv6 addresses never cut, pushing the columns after them to the right.
+ */
+static void test_show_ipv6(void)
+{
+	struct list_opts text = { 0 }, rate = { .rate = true }, json = { .json = true };
+	struct svc_entry *s = calloc(5, sizeof(*s));
+	struct dest_entry *d = calloc(4, sizeof(*d));
+	char *out = NULL;
+
+	s[0] = (struct svc_entry){ .af = AF_INET6, .protocol = IPPROTO_TCP, .port = 80,
+				   .sched = "wlc", .flags = L4LB_SVC_F_PERSISTENT,
+				   .timeout = 300, .prefixlen = 64, .dests = d, .ndests = 2,
+				   .stats = { .cps = 1500, .inpps = 2, .outpps = 3, .inbps = 4,
+					      .outbps = 5 } };
+	v6(s[0].addr, "2001:db8::1");
+	d[0] = (struct dest_entry){ .af = AF_INET6, .port = 8080, .fwd = L4LB_FWD_MASQ,
+				    .weight = 1, .active = 12, .inactive = 3,
+				    .stats = { .cps = 7, .inpps = 8, .outpps = 9, .inbps = 10,
+					       .outbps = 11 } };
+	v6(d[0].addr, "2001:db8:aaaa:bbbb:cccc:dddd:eeee:10");
+	d[1] = (struct dest_entry){ .af = AF_INET6, .port = 80, .fwd = L4LB_FWD_ROUTE,
+				    .weight = 1 };
+	v6(d[1].addr, "2001:db8::10");
+	s[1] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_UDP, .port = 53,
+				   .sched = "rr", .netmask = 0xffffffffu };
+	v4(s[1].addr, "10.0.0.1");
+	s[2] = (struct svc_entry){ .af = AF_INET6, .protocol = IPPROTO_UDP, .port = 53,
+				   .sched = "rr", .prefixlen = 128, .dests = d + 2, .ndests = 1 };
+	v6(s[2].addr, "2001:db8::53");
+	d[2] = (struct dest_entry){ .af = AF_INET, .port = 53, .fwd = L4LB_FWD_TUNNEL,
+				    .weight = 1 };
+	v4(d[2].addr, "192.168.1.5");
+	s[3] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80,
+				   .sched = "wlc", .netmask = 0xffffffffu, .dests = d + 3,
+				   .ndests = 1 };
+	v4(s[3].addr, "10.0.0.1");
+	d[3] = (struct dest_entry){ .af = AF_INET, .port = 80, .fwd = L4LB_FWD_MASQ,
+				    .weight = 1 };
+	v4(d[3].addr, "192.168.1.2");
+	/* The default prefix length, 128, goes unsaid like IPv4's all-ones mask. */
+	s[4] = (struct svc_entry){ .af = AF_INET6, .protocol = IPPROTO_TCP, .port = 443,
+				   .sched = "wlc", .flags = L4LB_SVC_F_PERSISTENT,
+				   .timeout = 360, .prefixlen = 128 };
+	v6(s[4].addr, "2001:db8::1");
+	sort_services(s, 5);
+
+	CAPTURE(out, show_services(f, &info, s, 5, &text));
+	CHECK_STR(out,
+		  "l4lb version 0.1.0 (size=4096)\n"
+		  "Prot LocalAddress:Port Scheduler Flags\n"
+		  "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		  "TCP  10.0.0.1:80 wlc\n"
+		  "  -> 192.168.1.2:80               Masq    1      0          0\n"
+		  "UDP  10.0.0.1:53 rr\n"
+		  "TCP  [2001:db8::1]:80 wlc persistent 300 mask 64\n"
+		  "  -> [2001:db8::10]:80            Route   1      0          0\n"
+		  "  -> [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080 Masq    1      12         3\n"
+		  "TCP  [2001:db8::1]:443 wlc persistent 360\n"
+		  "UDP  [2001:db8::53]:53 rr\n"
+		  "  -> 192.168.1.5:53               Tunnel  1      0          0\n",
+		  "show: IPv6 after IPv4, mask as a prefix length, long addresses uncut");
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s + 2, 1, &rate));
+	CHECK_STR(out,
+		  "l4lb version 0.1.0 (size=4096)\n"
+		  "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+		  "  -> RemoteAddress:Port\n"
+		  "TCP  [2001:db8::1]:80                 1500        2        3        4        5\n"
+		  "  -> [2001:db8::10]:80                   0        0        0        0        0\n"
+		  "  -> [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080        7        8        9       10       11\n",
+		  "show: IPv6 --rate, long addresses uncut");
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s + 2, 2, &json));
+	CHECK(strstr(out, "[{\"protocol\":\"TCP\",\"address\":\"2001:db8::1\",\"port\":80,"
+			  "\"scheduler\":\"wlc\",\"persistent\":true,\"timeout\":300,"
+			  "\"prefix_length\":64,\"idle_timeout\":0,\"servers\":[{"
+			  "\"address\":\"2001:db8::10\",\"port\":80,\"forward\":\"Route\",") &&
+	      strstr(out, "{\"protocol\":\"TCP\",\"address\":\"2001:db8::1\",\"port\":443,"
+			  "\"scheduler\":\"wlc\",\"persistent\":true,\"timeout\":360,"
+			  "\"prefix_length\":128,\"idle_timeout\":0,\"servers\":[],") &&
+	      !strstr(out, "netmask"),
+	      "show: JSON IPv6 services have prefix_length, no netmask", "%s", out);
+	free(out);
+
+	free(d);
+	free(s);
+}
+
+static void test_show_ipv6_conns(void)
+{
+	struct list_opts text = { 0 }, json = { .json = true };
+	struct conn_entry c[3] = {
+		{ .af = AF_INET6, .protocol = IPPROTO_TCP, .cport = 0, .vport = 80, .dport = 80,
+		  .state = L4LB_TCP_NONE, .expires = 299000, .fwd = L4LB_FWD_ROUTE,
+		  .flags = L4LB_CONN_F_TEMPLATE },
+		{ .af = AF_INET6, .protocol = IPPROTO_TCP, .cport = 51234, .vport = 80,
+		  .dport = 80, .state = L4LB_TCP_ESTABLISHED, .expires = 899999,
+		  .fwd = L4LB_FWD_ROUTE },
+		{ .af = AF_INET, .protocol = IPPROTO_TCP, .cport = 1025, .vport = 80, .dport = 80,
+		  .state = L4LB_TCP_SYN_RECV, .expires = 59000, .fwd = L4LB_FWD_MASQ },
+	};
+	char *out = NULL;
+
+	v6(c[0].caddr, "2001:db8:1:2::");
+	v6(c[0].vaddr, "2001:db8::1");
+	v6(c[0].daddr, "2001:db8::10");
+	v6(c[1].caddr, "2001:db8::99");
+	v6(c[1].vaddr, "2001:db8::1");
+	v6(c[1].daddr, "2001:db8::10");
+	v4(c[2].caddr, "10.0.0.5");
+	v4(c[2].vaddr, "10.0.0.1");
+	v4(c[2].daddr, "192.168.1.2");
+	sort_conns(c, 3);
+
+	CAPTURE(out, show_conns(f, c, 3, &text));
+	CHECK_STR(out,
+		  "l4lb connection entries\n"
+		  "pro expire state       source             virtual            destination\n"
+		  "TCP 00:59  SYN_RECV    10.0.0.5:1025      10.0.0.1:80        192.168.1.2:80\n"
+		  "TCP 14:59  ESTABLISHED [2001:db8::99]:51234 [2001:db8::1]:80   [2001:db8::10]:80\n"
+		  "TCP 04:59  NONE        [2001:db8:1:2::]:0 [2001:db8::1]:80   [2001:db8::10]:80\n",
+		  "show: IPv6 connections, fields past 18 columns overflow");
+	free(out);
+
+	CAPTURE(out, show_conns(f, c + 1, 1, &json));
+	CHECK_STR(out,
+		  "[{\"protocol\":\"TCP\",\"state\":\"ESTABLISHED\",\"template\":false,"
+		  "\"expires_ms\":899999,\"forward\":\"Route\","
+		  "\"client\":{\"address\":\"2001:db8::99\",\"port\":51234},"
+		  "\"virtual\":{\"address\":\"2001:db8::1\",\"port\":80},"
+		  "\"server\":{\"address\":\"2001:db8::10\",\"port\":80}}]\n",
+		  "show: JSON IPv6 connection, addresses as text");
+	free(out);
+}
+
 static void test_show_timeouts(void)
 {
 	struct list_opts text = { 0 }, json = { .json = true };
@@ -426,6 +576,8 @@ void run_show_tests(void)
 	test_show_rate_idle();
 	test_show_conns();
 	test_show_templates();
+	test_show_ipv6();
+	test_show_ipv6_conns();
 	test_show_timeouts();
 	test_show_info();
 }

@@ -21,6 +21,11 @@ static void v4(uint8_t addr[16], const char *s)
 	inet_pton(AF_INET, s, addr);
 }
 
+static void v6(uint8_t addr[16], const char *s)
+{
+	inet_pton(AF_INET6, s, addr);
+}
+
 /* Four services covering every save feature, sorted as -L sorts. */
 static struct svc_entry *save_sample(size_t *n)
 {
@@ -71,6 +76,58 @@ static const char save_text[] =
 	"-A -u 10.0.0.1:53 -s rr --idle-timeout 30\n"
 	"-a -u 10.0.0.1:53 -r 127.0.0.1:53 -g -w 0\n";
 
+/*
+ * IPv6 services among IPv4 ones, with servers of the other family behind
+ * tunnels, as -S sees them from the kernel (unsorted).
+ */
+static struct svc_entry *save_sample_v6(size_t *n)
+{
+	struct svc_entry *s = calloc(4, sizeof(*s));
+	struct dest_entry *d = calloc(4, sizeof(*d));
+
+	s[0] = (struct svc_entry){ .af = AF_INET6, .protocol = IPPROTO_UDP, .port = 53,
+				   .sched = "rr", .prefixlen = 128, .idle_timeout = 30,
+				   .dests = d + 3, .ndests = 1 };
+	v6(s[0].addr, "2001:db8::53");
+	d[3] = (struct dest_entry){ .af = AF_INET, .port = 53, .fwd = L4LB_FWD_TUNNEL,
+				    .weight = 1 };
+	v4(d[3].addr, "192.168.1.5");
+	s[1] = (struct svc_entry){ .af = AF_INET6, .protocol = IPPROTO_TCP, .port = 80,
+				   .sched = "wlc", .flags = L4LB_SVC_F_PERSISTENT,
+				   .timeout = 300, .prefixlen = 64, .dests = d, .ndests = 2 };
+	v6(s[1].addr, "2001:db8::1");
+	d[0] = (struct dest_entry){ .af = AF_INET6, .port = 8080, .fwd = L4LB_FWD_MASQ,
+				    .weight = 2 };
+	v6(d[0].addr, "2001:db8::11");
+	d[1] = (struct dest_entry){ .af = AF_INET6, .port = 80, .fwd = L4LB_FWD_ROUTE,
+				    .weight = 1 };
+	v6(d[1].addr, "2001:db8::10");
+	s[2] = (struct svc_entry){ .af = AF_INET6, .protocol = IPPROTO_TCP, .port = 443,
+				   .sched = "wrr", .flags = L4LB_SVC_F_PERSISTENT,
+				   .timeout = 360, .prefixlen = 128 };
+	v6(s[2].addr, "2001:db8::1");
+	s[3] = (struct svc_entry){ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80,
+				   .sched = "wlc", .netmask = 0xffffffffu, .dests = d + 2,
+				   .ndests = 1 };
+	v4(s[3].addr, "10.0.0.1");
+	d[2] = (struct dest_entry){ .af = AF_INET6, .port = 80, .fwd = L4LB_FWD_TUNNEL,
+				    .weight = 1 };
+	v6(d[2].addr, "2001:db8::20");
+	*n = 4;
+	sort_services(s, 4);
+	return s;
+}
+
+static const char save_text_v6[] =
+	"-A -t 10.0.0.1:80 -s wlc\n"
+	"-a -t 10.0.0.1:80 -r [2001:db8::20]:80 -i -w 1 --tun-type ipip\n"
+	"-A -t [2001:db8::1]:80 -s wlc -p 300 -M 64\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8::10]:80 -g -w 1\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8::11]:8080 -m -w 2\n"
+	"-A -t [2001:db8::1]:443 -s wrr -p 360\n"
+	"-A -u [2001:db8::53]:53 -s rr --idle-timeout 30\n"
+	"-a -u [2001:db8::53]:53 -r 192.168.1.5:53 -i -w 1 --tun-type ipip\n";
+
 static void test_save(void)
 {
 	struct svc_entry *s;
@@ -91,6 +148,15 @@ static void test_save(void)
 	CHECK_STR(out, "", "save: nothing configured, nothing printed");
 	free(out);
 	free(s[0].dests);
+	free(s);
+
+	s = save_sample_v6(&n);
+	f = open_memstream(&out, &len);
+	save_services(f, s, n);
+	fclose(f);
+	CHECK_STR(out, save_text_v6, "save: IPv6 in brackets, -M as a prefix length, after IPv4");
+	free(out);
+	free(s[1].dests);	/* sorted, [2001:db8::1]:80 holds d[0] */
 	free(s);
 }
 
@@ -189,11 +255,56 @@ static void test_restore_read(void)
 			 "line 2: unknown option -x (try 'ipvsctl -h')", "unknown option");
 }
 
+/*
+ * The configuration the -A and -a lines of @lines make, as the kernel
+ * would list it: -S of it must print the file they came from.
+ */
+static char *resave(const struct restore_line *lines, size_t n)
+{
+	struct svc_entry *s = calloc(n, sizeof(*s)), *cur = NULL;
+	size_t i, nsvc = 0, len;
+	char *out = NULL;
+	FILE *f;
+
+	for (i = 0; i < n; i++) {
+		const struct request *r = &lines[i].req;
+		struct dest_entry *d;
+
+		if (r->cmd == CMD_ADD_SVC) {
+			cur = &s[nsvc++];
+			*cur = (struct svc_entry){ .af = r->svc.af, .protocol = r->svc.protocol,
+						   .port = r->svc.port, .flags = r->svc.flags,
+						   .timeout = r->svc.timeout,
+						   .idle_timeout = r->svc.idle_timeout,
+						   .netmask = 0xffffffffu, .prefixlen = 128,
+						   .dests = calloc(n, sizeof(*d)) };
+			memcpy(cur->addr, r->svc.addr, 16);
+			strcpy(cur->sched, r->svc.sched);
+			if (r->opts & OPT_NETMASK) {
+				cur->netmask = r->svc.netmask;
+				cur->prefixlen = r->svc.prefixlen;
+			}
+		} else if (r->cmd == CMD_ADD_DEST && cur) {
+			d = &cur->dests[cur->ndests++];
+			*d = (struct dest_entry){ .af = r->dest.af, .port = r->dest.port,
+						  .fwd = r->dest.fwd, .weight = r->dest.weight };
+			memcpy(d->addr, r->dest.addr, 16);
+		}
+	}
+	f = open_memstream(&out, &len);
+	save_services(f, s, nsvc);
+	fclose(f);
+	for (i = 0; i < nsvc; i++)
+		free(s[i].dests);
+	free(s);
+	return out;
+}
+
 /* What -S prints, -R must read back to the same configuration. */
 static void test_round_trip(void)
 {
 	struct restore_line *lines;
-	char err[320], a[INET_ADDRSTRLEN];
+	char err[320], a[INET_ADDRSTRLEN], *out;
 	size_t n;
 	int ret;
 
@@ -221,6 +332,24 @@ static void test_round_trip(void)
 	      lines[2].req.dest.weight == 65535 && lines[4].req.dest.fwd == L4LB_FWD_TUNNEL,
 	      "restore: servers keep weight and method", "w %u fwd %u",
 	      lines[7].req.dest.weight, lines[7].req.dest.fwd);
+	out = resave(lines, n);
+	CHECK_STR(out, save_text, "restore: what -R reads, -S prints back");
+	free(out);
+	free(lines);
+
+	ret = read_text(save_text_v6, &lines, &n, err, sizeof(err));
+	CHECK(ret == 0 && n == 8, "restore: IPv6 save output reads back", "rc %d n %zu '%s'",
+	      ret, n, ret ? err : "");
+	if (ret || n != 8)
+		return;
+	CHECK(lines[2].req.svc.af == AF_INET6 && lines[2].req.svc.prefixlen == 64 &&
+	      (lines[2].req.opts & OPT_NETMASK) && lines[1].req.dest.af == AF_INET6 &&
+	      lines[7].req.dest.af == AF_INET && lines[7].req.svc.af == AF_INET6,
+	      "restore: IPv6 families and prefix length survive", "af %u plen %u",
+	      lines[2].req.svc.af, lines[2].req.svc.prefixlen);
+	out = resave(lines, n);
+	CHECK_STR(out, save_text_v6, "restore: what -R reads of IPv6, -S prints back");
+	free(out);
 	free(lines);
 }
 

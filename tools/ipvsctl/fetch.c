@@ -45,6 +45,7 @@ static const struct nla_policy svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_STATS]	= { .type = NLA_NESTED },
 	[L4LB_SVC_A_NR_DESTS]	= { .type = NLA_U32 },
 	[L4LB_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
+	[L4LB_SVC_A_PREFIXLEN]	= { .type = NLA_U8 },
 };
 
 static const struct nla_policy dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -210,8 +211,9 @@ static int parse_svc_nest(struct nlattr *attr, void *arg)
 			 nla_get_string(tb[L4LB_SVC_A_SCHED_NAME]));
 	s->flags = get_u32(tb[L4LB_SVC_A_FLAGS]);
 	s->timeout = get_u32(tb[L4LB_SVC_A_TIMEOUT]);
-	/* No netmask means per-client persistence, as IPVS's default says. */
+	/* No mask means per-client persistence, as IPVS's default says. */
 	s->netmask = tb[L4LB_SVC_A_NETMASK] ? nla_get_u32(tb[L4LB_SVC_A_NETMASK]) : 0xffffffffu;
+	s->prefixlen = tb[L4LB_SVC_A_PREFIXLEN] ? nla_get_u8(tb[L4LB_SVC_A_PREFIXLEN]) : 128;
 	s->idle_timeout = get_u32(tb[L4LB_SVC_A_IDLE_TIMEOUT]);
 	return parse_stats(tb[L4LB_SVC_A_STATS], &s->stats);
 }

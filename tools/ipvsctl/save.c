@@ -44,11 +44,9 @@ static void save_service(FILE *f, const struct svc_entry *s)
 	fprintf(f, "-A %s %s -s %s", proto_switch(s->protocol), vip, s->sched);
 	if (s->flags & L4LB_SVC_F_PERSISTENT) {
 		fprintf(f, " -p %u", s->timeout);
-		/* All ones is -M's default: ipvsadm leaves it out, and so do we. */
-		if (s->netmask != 0xffffffffu)
-			fprintf(f, " -M %s",
-				fmt_addr(mask, sizeof(mask), AF_INET,
-					 (const uint8_t *)&s->netmask));
+		/* One client is -M's default: ipvsadm leaves it out, and so do we. */
+		if (svc_has_mask(s))
+			fprintf(f, " -M %s", svc_mask(mask, sizeof(mask), s));
 	}
 	/* Our extension goes last, and only when set, so plain lines stay ipvsadm's. */
 	if (s->idle_timeout)

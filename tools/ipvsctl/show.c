@@ -36,6 +36,9 @@ static int cmp_svc(const void *pa, const void *pb)
 {
 	const struct svc_entry *a = pa, *b = pb;
 
+	/* IPv4 services first, as in ipvsadm, whose listing -S follows. */
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
 	if (a->protocol != b->protocol)
 		return a->protocol < b->protocol ? -1 : 1;
 	return cmp_endpoint(a->af, a->addr, a->port, b->af, b->addr, b->port);
@@ -46,6 +49,9 @@ static int cmp_conn(const void *pa, const void *pb)
 	const struct conn_entry *a = pa, *b = pb;
 	int r;
 
+	/* As the services: IPv4 first, then by protocol. */
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
 	if (a->protocol != b->protocol)
 		return a->protocol < b->protocol ? -1 : 1;
 	r = cmp_endpoint(a->af, a->vaddr, a->vport, b->af, b->vaddr, b->vport);
@@ -90,9 +96,21 @@ static void text_num_row(FILE *f, const char *label, const struct l4lb_stats *s,
 }
 
 /* Like ipvsadm, a mask of all ones (one client, one server) goes unsaid. */
-static bool has_mask(const struct svc_entry *s)
+bool svc_has_mask(const struct svc_entry *s)
 {
+	if (s->af == AF_INET6)
+		return s->prefixlen != 128;
 	return s->netmask != 0xffffffffu;
+}
+
+/* The mask as ipvsadm writes it: "255.255.255.0", or "64" for IPv6. */
+const char *svc_mask(char *buf, size_t len, const struct svc_entry *s)
+{
+	if (s->af == AF_INET6)
+		snprintf(buf, len, "%u", s->prefixlen);
+	else
+		fmt_addr(buf, len, AF_INET, (const uint8_t *)&s->netmask);
+	return buf;
 }
 
 static void text_service(FILE *f, const struct svc_entry *s, const struct list_opts *o)
@@ -108,10 +126,8 @@ static void text_service(FILE *f, const struct svc_entry *s, const struct list_o
 		fprintf(f, "%s %s", label, s->sched);
 		if (s->flags & L4LB_SVC_F_PERSISTENT) {
 			fprintf(f, " persistent %u", s->timeout);
-			if (has_mask(s))
-				fprintf(f, " mask %s",
-					fmt_addr(mask, sizeof(mask), AF_INET,
-						 (const uint8_t *)&s->netmask));
+			if (svc_has_mask(s))
+				fprintf(f, " mask %s", svc_mask(mask, sizeof(mask), s));
 		}
 		if (s->idle_timeout)
 			fprintf(f, " idle %u", s->idle_timeout);
@@ -152,7 +168,10 @@ static void json_service(FILE *f, const struct svc_entry *s)
 	json_string(f, fmt_addr(a, sizeof(a), s->af, s->addr));
 	fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
 	json_string(f, s->sched);
-	if (s->flags & L4LB_SVC_F_PERSISTENT) {
+	if (s->flags & L4LB_SVC_F_PERSISTENT && s->af == AF_INET6) {
+		fprintf(f, ",\"persistent\":true,\"timeout\":%u,\"prefix_length\":%u",
+			s->timeout, s->prefixlen);
+	} else if (s->flags & L4LB_SVC_F_PERSISTENT) {
 		fprintf(f, ",\"persistent\":true,\"timeout\":%u,\"netmask\":", s->timeout);
 		json_string(f, fmt_addr(a, sizeof(a), AF_INET, (const uint8_t *)&s->netmask));
 	} else {

@@ -47,7 +47,8 @@ struct svc_entry {
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;
 	uint32_t timeout;
-	uint32_t netmask;		/* network byte order */
+	uint32_t netmask;		/* AF_INET, network byte order */
+	uint8_t prefixlen;		/* AF_INET6, 1..128 */
 	uint32_t idle_timeout;		/* seconds, 0 = the global timeouts */
 	struct l4lb_stats stats;
 	struct dest_entry *dests;
@@ -81,9 +82,17 @@ struct l4lb_info {
 	uint64_t drop_clash;
 };
 
-/* Sort services by (protocol, address, port) and their servers likewise. */
+/*
+ * Sort services by (family, protocol, address, port) as ipvsadm does, and
+ * their servers by (family, address, port).
+ */
 void sort_services(struct svc_entry *svcs, size_t n);
+/* Connections by (family, protocol, virtual address and port, client's). */
 void sort_conns(struct conn_entry *conns, size_t n);
+
+/* Whether the persistence mask differs from one client, and as text. */
+bool svc_has_mask(const struct svc_entry *s);
+const char *svc_mask(char *buf, size_t len, const struct svc_entry *s);
 
 void show_services(FILE *f, const struct l4lb_info *info, const struct svc_entry *svcs,
 		   size_t n, const struct list_opts *opts);
