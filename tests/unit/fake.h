@@ -28,7 +28,10 @@ void fake_attr_u16(uint16_t t, uint16_t v);
 void fake_attr_u32(uint16_t t, uint32_t v);
 void fake_attr_u64(uint16_t t, uint64_t v);
 void fake_attr_str(uint16_t t, const char *s);
-void fake_attr_addr(uint16_t t, const char *ipv4);
+/* A 16-byte union nf_inet_addr from IPv4 or IPv6 text. */
+void fake_attr_addr(uint16_t t, const char *addr);
+/* The family of an address in text: AF_INET6 if it has a colon. */
+uint16_t fake_af(const char *addr);
 size_t fake_nest_begin(uint16_t type);
 void fake_nest_end(size_t off);
 
@@ -40,11 +43,12 @@ void fake_reply_done(const struct nlmsghdr *req, int error, const char *extack);
 /* The l4lb family: answer one request. */
 void fake_l4lb_handle(const struct nlmsghdr *req);
 
-/* A service {proto, addr, port} or server {addr, port} named in a request. */
+/* A service {af, proto, addr, port} or server {af, addr, port} named in a request. */
 struct fake_key {
 	bool set;
+	uint16_t af;		/* AF_INET without an AF attribute */
 	uint8_t proto;
-	uint32_t addr;		/* network byte order */
+	uint8_t addr[16];	/* union nf_inet_addr */
 	uint16_t port;		/* host byte order */
 };
 

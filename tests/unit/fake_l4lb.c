@@ -24,6 +24,8 @@
  *                            FAKE_L4LB_FAIL's errno (default EEXIST)
  *   FAKE_L4LB_OLD=1          reply like an older module: no rates, idle
  *                            timeouts, connection flags or drop counters
+ *   FAKE_L4LB_IPV6=1         IPv6 services, servers and connections too,
+ *                            after the IPv4 ones
  *   FAKE_L4LB_STATE=file     keep services and servers in a table (fake_state.c)
  */
 #define _GNU_SOURCE
@@ -45,11 +47,12 @@
 
 struct svc {
 	uint8_t proto;
-	const char *addr;
+	const char *addr;	/* IPv4 or IPv6 */
 	uint16_t port;
 	const char *sched;
 	uint32_t flags, timeout;
-	const char *mask;
+	const char *mask;	/* IPv4 */
+	uint8_t prefixlen;	/* IPv6; 0 sends none */
 	uint32_t idle;
 	uint64_t stats[10];	/* five counters, then five rates */
 };
@@ -63,21 +66,47 @@ struct dest {
 	uint64_t stats[10];
 };
 
-/* Deliberately unsorted: ipvsctl must sort. */
+/*
+ * Deliberately unsorted: ipvsctl must sort. The IPv4 services come first
+ * and are all there is without FAKE_L4LB_IPV6.
+ */
+#define NR_SVCS_V4	3
+
 static const struct svc svcs[] = {
-	{ IPPROTO_UDP, "10.0.0.1", 53, "rr", 0, 0, NULL, 30, { 0 } },
+	{ IPPROTO_UDP, "10.0.0.1", 53, "rr", 0, 0, NULL, 0, 30, { 0 } },
 	{ IPPROTO_TCP, "10.0.0.2", 443, "wrr", L4LB_SVC_F_PERSISTENT, 360, "255.255.255.0", 0,
-	  { 10, 20, 30, 40, 50, 1, 2, 3, 4, 5 } },
-	{ IPPROTO_TCP, "10.0.0.1", 80, "wlc", 0, 0, NULL, 0,
+	  0, { 10, 20, 30, 40, 50, 1, 2, 3, 4, 5 } },
+	{ IPPROTO_TCP, "10.0.0.1", 80, "wlc", 0, 0, NULL, 0, 0,
 	  { 123456, 1000000, 900000, 150000000, 2000000000ULL,
 	    1500, 123456, 100000, 150000000, 2000000000ULL } },
+	{ IPPROTO_UDP, "2001:db8::53", 53, "rr", 0, 0, NULL, 0, 0, { 0 } },
+	{ IPPROTO_TCP, "2001:db8::1", 80, "wlc", L4LB_SVC_F_PERSISTENT, 300, NULL, 64, 0,
+	  { 7, 70, 60, 7000, 6000, 1, 10, 9, 1000, 900 } },
+	/* Persistent, and no prefix length sent: 128, the default. */
+	{ IPPROTO_TCP, "2001:db8::1", 443, "wrr", L4LB_SVC_F_PERSISTENT, 360, NULL, 0, 0, { 0 } },
 };
 
 static const struct dest dests[] = {
 	{ 2, "192.168.1.3", 80, L4LB_FWD_MASQ, 2, 5, 1, { 100, 1, 2, 3, 4, 5, 10, 20, 3000, 4000 } },
 	{ 2, "192.168.1.2", 80, L4LB_FWD_MASQ, 1, 0, 0, { 0 } },
 	{ 1, "192.168.1.4", 443, L4LB_FWD_ROUTE, 3, 7, 2, { 0 } },
+	{ 4, "2001:db8:aaaa:bbbb:cccc:dddd:eeee:10", 8080, L4LB_FWD_MASQ, 2, 5, 1,
+	  { 7, 70, 60, 7000, 6000, 1, 10, 9, 1000, 900 } },
+	{ 4, "2001:db8::10", 80, L4LB_FWD_ROUTE, 1, 0, 0, { 0 } },
+	/* An IPv4 server of an IPv6 service: only a tunnel crosses families. */
+	{ 5, "192.168.1.5", 443, L4LB_FWD_TUNNEL, 1, 0, 0, { 0 } },
+	{ 3, "2001:db8::2", 53, L4LB_FWD_MASQ, 1, 0, 3, { 0 } },
 };
+
+static bool with_ipv6(void)
+{
+	return getenv("FAKE_L4LB_IPV6") != NULL;
+}
+
+static int nr_svcs(void)
+{
+	return with_ipv6() ? (int)ARRAY_SIZE(svcs) : NR_SVCS_V4;
+}
 
 static bool old_module(void)
 {
@@ -119,6 +148,7 @@ static const struct field {
 	{ true, L4LB_SVC_A_TIMEOUT, "timeout", K_U32 },
 	{ true, L4LB_SVC_A_NETMASK, "netmask", K_MASK },
 	{ true, L4LB_SVC_A_IDLE_TIMEOUT, "idle", K_U32 },
+	{ true, L4LB_SVC_A_PREFIXLEN, "prefixlen", K_U8 },
 	{ false, L4LB_DEST_A_AF, "af", K_U16 },
 	{ false, L4LB_DEST_A_ADDR, "addr", K_ADDR },
 	{ false, L4LB_DEST_A_PORT, "port", K_BE16 },
@@ -132,7 +162,7 @@ static void decode_attr(const struct nlattr *a, bool is_svc, char *log, size_t l
 {
 	const uint8_t *d = (const uint8_t *)a + NLA_HDRLEN;
 	size_t off = strlen(log), len = a->nla_len - NLA_HDRLEN, i;
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN];
 	uint32_t v32 = 0;
 	uint16_t v16 = 0;
 
@@ -160,27 +190,27 @@ static void decode_attr(const struct nlattr *a, bool is_svc, char *log, size_t l
 		snprintf(log + off, loglen - off, "%u", v32);
 		break;
 	case K_ADDR:
+		/* The family came first in the nest, as ipvsctl sends it. */
+		snprintf(log + off, loglen - off, "%s%s",
+			 len >= 16 || key->af == AF_INET ?
+			 inet_ntop(key->af, d, addr, sizeof(addr)) : "?",
+			 len != 16 ? "(BADLEN)" : "");
+		break;
 	case K_MASK:
-		snprintf(log + off, loglen - off, "%s%s", inet_ntop(AF_INET, d, addr, sizeof(addr)),
-			 fields[i].kind == K_ADDR && len != 16 ? "(BADLEN)" : "");
+		snprintf(log + off, loglen - off, "%s", inet_ntop(AF_INET, d, addr, sizeof(addr)));
 		break;
 	case K_STR:
 		snprintf(log + off, loglen - off, "%.*s", (int)len, (const char *)d);
 		break;
 	}
-	if (!is_svc) {
-		if (a->nla_type == L4LB_DEST_A_ADDR)
-			memcpy(&key->addr, d, 4);
-		else if (a->nla_type == L4LB_DEST_A_PORT)
-			key->port = ntohs(v16);
-		return;
-	}
-	if (a->nla_type == L4LB_SVC_A_PROTOCOL)
-		key->proto = d[0];
-	else if (a->nla_type == L4LB_SVC_A_ADDR)
-		memcpy(&key->addr, d, 4);
-	else if (a->nla_type == L4LB_SVC_A_PORT)
+	if (a->nla_type == (is_svc ? L4LB_SVC_A_AF : L4LB_DEST_A_AF))
+		key->af = v16;
+	else if (a->nla_type == (is_svc ? L4LB_SVC_A_ADDR : L4LB_DEST_A_ADDR))
+		memcpy(key->addr, d, len < 16 ? len : 16);
+	else if (a->nla_type == (is_svc ? L4LB_SVC_A_PORT : L4LB_DEST_A_PORT))
 		key->port = ntohs(v16);
+	else if (is_svc && a->nla_type == L4LB_SVC_A_PROTOCOL)
+		key->proto = d[0];
 }
 
 /* Like the kernel's strict validation: nests must carry NLA_F_NESTED. */
@@ -192,6 +222,7 @@ static int decode_nest(const struct nlattr *nest, bool is_svc, char *log, size_t
 
 	if (!(nest->nla_type & NLA_F_NESTED))
 		return -1;
+	key->af = AF_INET;
 	for (a = (const void *)((const char *)nest + NLA_HDRLEN);
 	     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
 	     rem -= NLA_ALIGN(a->nla_len), a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len)))
@@ -225,7 +256,7 @@ static void put_service(const struct svc *s, int idx)
 
 	for (i = 0; i < (int)ARRAY_SIZE(dests); i++)
 		nr += dests[i].svc == idx;
-	fake_attr_u16(L4LB_SVC_A_AF, AF_INET);
+	fake_attr_u16(L4LB_SVC_A_AF, fake_af(s->addr));
 	fake_attr_u8(L4LB_SVC_A_PROTOCOL, s->proto);
 	fake_attr_addr(L4LB_SVC_A_ADDR, s->addr);
 	fake_attr_u16(L4LB_SVC_A_PORT, htons(s->port));
@@ -238,6 +269,8 @@ static void put_service(const struct svc *s, int idx)
 		inet_pton(AF_INET, s->mask, &m);
 		fake_attr_u32(L4LB_SVC_A_NETMASK, m);
 	}
+	if (s->prefixlen)
+		fake_attr_u8(L4LB_SVC_A_PREFIXLEN, s->prefixlen);
 	put_stats(L4LB_SVC_A_STATS, s->stats);
 	fake_attr_u32(L4LB_SVC_A_NR_DESTS, (uint32_t)nr);
 	if (s->idle && !old_module())
@@ -249,7 +282,7 @@ static void put_dest(const struct dest *d)
 {
 	size_t n = fake_nest_begin(L4LB_A_DEST);
 
-	fake_attr_u16(L4LB_DEST_A_AF, AF_INET);
+	fake_attr_u16(L4LB_DEST_A_AF, fake_af(d->addr));
 	fake_attr_addr(L4LB_DEST_A_ADDR, d->addr);
 	fake_attr_u16(L4LB_DEST_A_PORT, htons(d->port));
 	fake_attr_u8(L4LB_DEST_A_FWD_METHOD, d->fwd);
@@ -265,7 +298,7 @@ static void put_conn(uint8_t proto, const char *c, uint16_t cp, const char *v, u
 {
 	size_t n = fake_nest_begin(L4LB_A_CONN);
 
-	fake_attr_u16(L4LB_CONN_A_AF, AF_INET);
+	fake_attr_u16(L4LB_CONN_A_AF, fake_af(c));
 	fake_attr_u8(L4LB_CONN_A_PROTOCOL, proto);
 	fake_attr_addr(L4LB_CONN_A_CADDR, c);
 	fake_attr_u16(L4LB_CONN_A_CPORT, htons(cp));
@@ -283,12 +316,14 @@ static void put_conn(uint8_t proto, const char *c, uint16_t cp, const char *v, u
 
 static int find_svc(const struct fake_key *k)
 {
-	uint32_t a;
+	uint8_t a[16];
 	int i;
 
-	for (i = 0; i < (int)ARRAY_SIZE(svcs); i++) {
-		inet_pton(AF_INET, svcs[i].addr, &a);
-		if (k->set && svcs[i].proto == k->proto && a == k->addr && svcs[i].port == k->port)
+	for (i = 0; i < nr_svcs(); i++) {
+		memset(a, 0, sizeof(a));
+		inet_pton(fake_af(svcs[i].addr), svcs[i].addr, a);
+		if (k->set && k->af == fake_af(svcs[i].addr) && svcs[i].proto == k->proto &&
+		    !memcmp(a, k->addr, sizeof(a)) && svcs[i].port == k->port)
 			return i;
 	}
 	return -1;
@@ -310,7 +345,7 @@ static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct fa
 	fake_dgram_begin();
 	switch (cmd) {
 	case L4LB_CMD_GET_SERVICE:
-		for (i = 0; i < (int)ARRAY_SIZE(svcs); i++) {
+		for (i = 0; i < nr_svcs(); i++) {
 			off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
 			put_service(&svcs[i], i);
 			fake_msg_end(off);
@@ -341,6 +376,17 @@ static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct fa
 		/* A persistence template of the /24 of 10.1.2.3 on 10.0.0.2:443. */
 		put_conn(IPPROTO_TCP, "10.1.2.0", 0, "10.0.0.2", 443, "192.168.1.4", 443,
 			 L4LB_TCP_NONE, 359000, L4LB_CONN_F_TEMPLATE);
+		fake_msg_end(off);
+		if (!with_ipv6())
+			break;
+		off = fake_msg_begin(req, FAKE_FAMILY_ID, NLM_F_MULTI, cmd);
+		put_conn(IPPROTO_TCP, "2001:db8::99", 51234, "2001:db8::1", 80, "2001:db8::10", 80,
+			 L4LB_TCP_ESTABLISHED, 899999, 0);
+		/* The template of the /64 of 2001:db8:1:2::99 on [2001:db8::1]:80. */
+		put_conn(IPPROTO_TCP, "2001:db8:1:2::", 0, "2001:db8::1", 80, "2001:db8::10", 80,
+			 L4LB_TCP_NONE, 299000, L4LB_CONN_F_TEMPLATE);
+		put_conn(IPPROTO_UDP, "2001:db8::9", 40000, "2001:db8::53", 53, "2001:db8::2", 53,
+			 L4LB_TCP_NONE, 299000, 0);
 		fake_msg_end(off);
 		break;
 	}

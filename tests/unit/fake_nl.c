@@ -126,11 +126,16 @@ void fake_attr_u32(uint16_t t, uint32_t v) { fake_attr(t, &v, 4); }
 void fake_attr_u64(uint16_t t, uint64_t v) { fake_attr(t, &v, 8); }
 void fake_attr_str(uint16_t t, const char *s) { fake_attr(t, s, strlen(s) + 1); }
 
+uint16_t fake_af(const char *addr)
+{
+	return strchr(addr, ':') ? AF_INET6 : AF_INET;
+}
+
 void fake_attr_addr(uint16_t t, const char *s)
 {
 	uint8_t a[16] = { 0 };
 
-	inet_pton(AF_INET, s, a);
+	inet_pton(fake_af(s), s, a);
 	fake_attr(t, a, 16);
 }
 

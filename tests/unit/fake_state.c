@@ -32,8 +32,9 @@ bool fake_state_enabled(void)
 
 static bool same(const struct fake_key *a, const struct fake_key *b)
 {
-	return a->set == b->set && (!a->set || (a->proto == b->proto && a->addr == b->addr &&
-						 a->port == b->port));
+	return a->set == b->set &&
+	       (!a->set || (a->af == b->af && a->proto == b->proto &&
+			    !memcmp(a->addr, b->addr, sizeof(a->addr)) && a->port == b->port));
 }
 
 static struct obj *find(const struct fake_key *svc, const struct fake_key *dest)
@@ -112,11 +113,13 @@ int fake_state_change(uint8_t cmd, const struct fake_key *svc, const struct fake
 	}
 }
 
+/* "10.0.0.1:80" or "[2001:db8::1]:80", as ipvsctl prints them. */
 static const char *ep(char *buf, size_t len, const struct fake_key *k)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	snprintf(buf, len, "%s:%u", inet_ntop(AF_INET, &k->addr, a, sizeof(a)), k->port);
+	inet_ntop(k->af, k->addr, a, sizeof(a));
+	snprintf(buf, len, k->af == AF_INET6 ? "[%s]:%u" : "%s:%u", a, k->port);
 	return buf;
 }
 
@@ -124,7 +127,7 @@ __attribute__((destructor))
 static void write_state(void)
 {
 	const char *path = getenv("FAKE_L4LB_STATE");
-	char s[32], d[32];
+	char s[64], d[64];
 	size_t i;
 	FILE *f;
 

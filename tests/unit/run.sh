@@ -625,6 +625,257 @@ read -r nsend sum max first < <(send_stats)
 echo "# 110000 lines: $nsend sendmsg calls of up to $max requests, ${ms} ms"
 end
 
+# --- IPv6: FAKE_L4LB_IPV6 adds IPv6 services, servers and connections --
+V6=FAKE_L4LB_IPV6=1
+
+begin "IPv6: -Ln lists them after the IPv4 ones, addresses uncut"
+run $V6 -Ln
+want_rc 0
+want_out "l4lb version 0.1.0-fake (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+TCP  10.0.0.1:80 wlc
+  -> 192.168.1.2:80               Masq    1      0          0
+  -> 192.168.1.3:80               Masq    2      5          1
+TCP  10.0.0.2:443 wrr persistent 360 mask 255.255.255.0
+  -> 192.168.1.4:443              Route   3      7          2
+UDP  10.0.0.1:53 rr idle 30
+TCP  [2001:db8::1]:80 wlc persistent 300 mask 64
+  -> [2001:db8::10]:80            Route   1      0          0
+  -> [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080 Masq    2      5          1
+TCP  [2001:db8::1]:443 wrr persistent 360
+  -> 192.168.1.5:443              Tunnel  1      0          0
+UDP  [2001:db8::53]:53 rr
+  -> [2001:db8::2]:53             Masq    1      0          3"
+want_log "GET_INFO ack
+GET_SERVICE dump
+GET_DEST dump service{ af=2 proto=17 addr=10.0.0.1 port=53 }
+GET_DEST dump service{ af=2 proto=6 addr=10.0.0.2 port=443 }
+GET_DEST dump service{ af=2 proto=6 addr=10.0.0.1 port=80 }
+GET_DEST dump service{ af=10 proto=17 addr=2001:db8::53 port=53 }
+GET_DEST dump service{ af=10 proto=6 addr=2001:db8::1 port=80 }
+GET_DEST dump service{ af=10 proto=6 addr=2001:db8::1 port=443 }"
+end
+
+begin "IPv6: -L -t one service"
+run $V6 -L -n -t '[2001:db8::1]:80'
+want_rc 0
+want_out "l4lb version 0.1.0-fake (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+TCP  [2001:db8::1]:80 wlc persistent 300 mask 64
+  -> [2001:db8::10]:80            Route   1      0          0
+  -> [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080 Masq    2      5          1"
+want_log "GET_INFO ack
+GET_SERVICE ack service{ af=10 proto=6 addr=2001:db8::1 port=80 }
+GET_DEST dump service{ af=10 proto=6 addr=2001:db8::1 port=80 }"
+end
+
+begin "IPv6: -L -t of a missing service"
+run $V6 -L -t '[2001:db8::1]:81'
+want_rc 1
+want_err "ipvsctl: no such service"
+end
+
+begin "IPv6: -L --stats"
+run $V6 -L --stats -u '[2001:db8::53]:53'
+want_rc 0
+want_out "l4lb version 0.1.0-fake (size=4096)
+Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes
+  -> RemoteAddress:Port
+UDP  [2001:db8::53]:53                   0        0        0        0        0
+  -> [2001:db8::2]:53                    0        0        0        0        0"
+end
+
+begin "IPv6: -L --rate --exact, long addresses uncut"
+run $V6 -L --rate --exact -t '[2001:db8::1]:80'
+want_rc 0
+want_out "l4lb version 0.1.0-fake (size=4096)
+Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS
+  -> RemoteAddress:Port
+TCP  [2001:db8::1]:80                    1       10        9     1000      900
+  -> [2001:db8::10]:80                   0        0        0        0        0
+  -> [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080        1       10        9     1000      900"
+end
+
+begin "IPv6: -L --json has addresses as text and prefix_length"
+run $V6 -L --json
+want_rc 0
+want_json "len(d) == 6 and d[3]['address'] == '2001:db8::1' and d[3]['port'] == 80 and
+	d[3]['persistent'] is True and d[3]['timeout'] == 300 and d[3]['prefix_length'] == 64 and
+	'netmask' not in d[3] and d[3]['servers'][1] == dict(d[3]['servers'][1],
+		address='2001:db8:aaaa:bbbb:cccc:dddd:eeee:10', port=8080, forward='Masq') and
+	d[4]['prefix_length'] == 128 and d[4]['servers'][0]['address'] == '192.168.1.5' and
+	d[4]['servers'][0]['forward'] == 'Tunnel' and d[5]['protocol'] == 'UDP' and
+	d[5]['persistent'] is False and 'prefix_length' not in d[5] and
+	d[1]['netmask'] == '255.255.255.0' and 'prefix_length' not in d[1]"
+end
+
+begin "IPv6: -Lnc, fields past their column overflow as in ipvsadm"
+run $V6 -Lnc
+want_rc 0
+want_out "l4lb connection entries
+pro expire state       source             virtual            destination
+TCP 01:01  FIN_WAIT    10.0.0.4:1025      10.0.0.1:80        192.168.1.3:80
+TCP 14:59  ESTABLISHED 10.0.0.5:51234     10.0.0.1:80        192.168.1.2:80
+TCP 05:59  NONE        10.1.2.0:0         10.0.0.2:443       192.168.1.4:443
+UDP 04:59  UDP         10.0.0.9:40000     10.0.0.1:53        192.168.1.3:53
+TCP 14:59  ESTABLISHED [2001:db8::99]:51234 [2001:db8::1]:80   [2001:db8::10]:80
+TCP 04:59  NONE        [2001:db8:1:2::]:0 [2001:db8::1]:80   [2001:db8::10]:80
+UDP 04:59  UDP         [2001:db8::9]:40000 [2001:db8::53]:53  [2001:db8::2]:53"
+want_log "GET_CONN dump"
+end
+
+begin "IPv6: -Lc --json"
+run $V6 -L -c --json
+want_rc 0
+want_json "len(d) == 7 and d[4]['client'] == {'address': '2001:db8::99', 'port': 51234} and
+	d[4]['virtual'] == {'address': '2001:db8::1', 'port': 80} and
+	d[4]['server'] == {'address': '2001:db8::10', 'port': 80} and
+	d[5]['template'] is True and d[5]['client'] == {'address': '2001:db8:1:2::', 'port': 0} and
+	d[6]['protocol'] == 'UDP'"
+end
+
+SAVED6="-A -t 10.0.0.1:80 -s wlc
+-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 1
+-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 2
+-A -t 10.0.0.2:443 -s wrr -p 360 -M 255.255.255.0
+-a -t 10.0.0.2:443 -r 192.168.1.4:443 -g -w 3
+-A -u 10.0.0.1:53 -s rr --idle-timeout 30
+-A -t [2001:db8::1]:80 -s wlc -p 300 -M 64
+-a -t [2001:db8::1]:80 -r [2001:db8::10]:80 -g -w 1
+-a -t [2001:db8::1]:80 -r [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080 -m -w 2
+-A -t [2001:db8::1]:443 -s wrr -p 360
+-a -t [2001:db8::1]:443 -r 192.168.1.5:443 -i -w 1 --tun-type ipip
+-A -u [2001:db8::53]:53 -s rr
+-a -u [2001:db8::53]:53 -r [2001:db8::2]:53 -m -w 1"
+
+begin "IPv6: -S of a mixed table, as ipvsadm -Sn prints it"
+run $V6 -S -n
+want_rc 0
+want_out "$SAVED6"
+want_err ""
+end
+
+begin "IPv6: -R replays the mixed -S output"
+printf '%s\n' "$SAVED6" >"$TMP/saved6"
+IN=$TMP/saved6 run FAKE_L4LB_STATE="$STATE" -R
+want_rc 0
+want_err ""
+want_log "NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 sched=wlc }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.1 port=80 } dest{ af=2 addr=192.168.1.2 port=80 fwd=0 weight=1 }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.1 port=80 } dest{ af=2 addr=192.168.1.3 port=80 fwd=0 weight=2 }
+NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.2 port=443 sched=wrr flags=1 timeout=360 netmask=255.255.255.0 }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.2 port=443 } dest{ af=2 addr=192.168.1.4 port=443 fwd=3 weight=3 }
+NEW_SERVICE ack service{ af=2 proto=17 addr=10.0.0.1 port=53 sched=rr idle=30 }
+NEW_SERVICE ack service{ af=10 proto=6 addr=2001:db8::1 port=80 sched=wlc flags=1 timeout=300 prefixlen=64 }
+NEW_DEST ack service{ af=10 proto=6 addr=2001:db8::1 port=80 } dest{ af=10 addr=2001:db8::10 port=80 fwd=3 weight=1 }
+NEW_DEST ack service{ af=10 proto=6 addr=2001:db8::1 port=80 } dest{ af=10 addr=2001:db8:aaaa:bbbb:cccc:dddd:eeee:10 port=8080 fwd=0 weight=2 }
+NEW_SERVICE ack service{ af=10 proto=6 addr=2001:db8::1 port=443 sched=wrr flags=1 timeout=360 }
+NEW_DEST ack service{ af=10 proto=6 addr=2001:db8::1 port=443 } dest{ af=2 addr=192.168.1.5 port=443 fwd=2 weight=1 }
+NEW_SERVICE ack service{ af=10 proto=17 addr=2001:db8::53 port=53 sched=rr }
+NEW_DEST ack service{ af=10 proto=17 addr=2001:db8::53 port=53 } dest{ af=10 addr=2001:db8::2 port=53 fwd=0 weight=1 }"
+want_sends "sendmsg 13"
+want_state "service TCP 10.0.0.1:80
+dest TCP 10.0.0.1:80 -> 192.168.1.2:80
+dest TCP 10.0.0.1:80 -> 192.168.1.3:80
+service TCP 10.0.0.2:443
+dest TCP 10.0.0.2:443 -> 192.168.1.4:443
+service UDP 10.0.0.1:53
+service TCP [2001:db8::1]:80
+dest TCP [2001:db8::1]:80 -> [2001:db8::10]:80
+dest TCP [2001:db8::1]:80 -> [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080
+service TCP [2001:db8::1]:443
+dest TCP [2001:db8::1]:443 -> 192.168.1.5:443
+service UDP [2001:db8::53]:53
+dest UDP [2001:db8::53]:53 -> [2001:db8::2]:53"
+end
+
+begin "IPv6: -R stops at a duplicate and undoes the rest of its batch"
+printf '%s\n' "-A -t [2001:db8::1]:80 -p -M 48" "-a -t [2001:db8::1]:80 -r 2001:db8::10" \
+	"-A -u [2001:db8::1]:80" "-A -t [2001:DB8:0::1]:80" "-A -t 10.0.0.1:80" \
+	"-a -t [2001:db8::1]:80 -r [2001:db8::11]" >"$TMP/dup6"
+IN=$TMP/dup6 run FAKE_L4LB_STATE="$STATE" -R
+want_rc 1
+want_err "ipvsctl: line 4: service already exists"
+want_state "service TCP [2001:db8::1]:80
+dest TCP [2001:db8::1]:80 -> [2001:db8::10]:80
+service UDP [2001:db8::1]:80"
+want_sends "sendmsg 6
+sendmsg 2"
+end
+
+begin "IPv6: -A with persistence and a prefix length"
+run -A -t '[2001:db8::1]:443' -s rr -p 600 -M 64
+want_rc 0
+want_err ""
+want_log "NEW_SERVICE ack service{ af=10 proto=6 addr=2001:db8::1 port=443 sched=rr flags=1 timeout=600 prefixlen=64 }"
+end
+
+begin "IPv6: -M before -t is read once the family is known"
+run -A -M 56 -p -u '[2001:db8::53]:53'
+want_rc 0
+want_log "NEW_SERVICE ack service{ af=10 proto=17 addr=2001:db8::53 port=53 sched=wlc flags=1 timeout=360 prefixlen=56 }"
+run -E -M 24 -t 10.0.0.2:443
+want_rc 0
+want_log "SET_SERVICE ack service{ af=2 proto=6 addr=10.0.0.2 port=443 netmask=255.255.255.0 }"
+end
+
+begin "IPv6: -E sends only the prefix length"
+run -E -t '[2001:db8::1]:443' -M 128
+want_rc 0
+want_log "SET_SERVICE ack service{ af=10 proto=6 addr=2001:db8::1 port=443 prefixlen=128 }"
+end
+
+begin "IPv6: -D, -Z and -C"
+run -D -t '[2001:db8::1]:443'
+want_rc 0
+want_log "DEL_SERVICE ack service{ af=10 proto=6 addr=2001:db8::1 port=443 }"
+run -Z -u '[2001:db8::53]:53'
+want_rc 0
+want_log "ZERO ack service{ af=10 proto=17 addr=2001:db8::53 port=53 }"
+end
+
+begin "IPv6: -a NAT server with a port, in brackets"
+run -a -t '[2001:db8::1]:80' -r '[2001:db8::2]:8080' -m -w 3
+want_rc 0
+want_log "NEW_DEST ack service{ af=10 proto=6 addr=2001:db8::1 port=80 } dest{ af=10 addr=2001:db8::2 port=8080 fwd=0 weight=3 }"
+end
+
+begin "IPv6: -a server without a port, with or without brackets"
+run -a -t '[2001:db8::1]:80' -r '[2001:db8::2]'
+want_rc 0
+want_log "NEW_DEST ack service{ af=10 proto=6 addr=2001:db8::1 port=80 } dest{ af=10 addr=2001:db8::2 port=80 fwd=3 weight=1 }"
+run -a -t '[2001:db8::1]:80' -r 2001:db8::2:8080
+want_rc 0
+want_log "NEW_DEST ack service{ af=10 proto=6 addr=2001:db8::1 port=80 } dest{ af=10 addr=2001:db8::2:8080 port=80 fwd=3 weight=1 }"
+end
+
+begin "IPv6: a tunnel server of the other family"
+run -a -t 10.0.0.1:80 -r '[2001:db8::2]' -i
+want_rc 0
+want_log "NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.1 port=80 } dest{ af=10 addr=2001:db8::2 port=80 fwd=2 weight=1 }"
+run -a -u '[2001:db8::53]:53' -r 192.168.1.5 -i
+want_rc 0
+want_log "NEW_DEST ack service{ af=10 proto=17 addr=2001:db8::53 port=53 } dest{ af=2 addr=192.168.1.5 port=53 fwd=2 weight=1 }"
+end
+
+begin "IPv6: -e and -d"
+run -e -t '[2001:db8::1]:80' -r '[2001:db8::2]:8080' -w 0
+want_rc 0
+want_log "SET_DEST ack service{ af=10 proto=6 addr=2001:db8::1 port=80 } dest{ af=10 addr=2001:db8::2 port=8080 weight=0 }"
+run -d -u '[2001:db8::53]:53' -r 2001:db8::2
+want_rc 0
+want_log "DEL_DEST ack service{ af=10 proto=17 addr=2001:db8::53 port=53 } dest{ af=10 addr=2001:db8::2 port=53 }"
+end
+
+begin "IPv6: the kernel's refusal is shown"
+run FAKE_L4LB_FAIL=22 "FAKE_L4LB_EXTACK=a server of another family needs a tunnel" \
+	-e -t '[2001:db8::1]:80' -r 192.168.1.2 -w 2
+want_rc 1
+want_err "ipvsctl: a server of another family needs a tunnel"
+end
+
 begin "-v shows both versions"
 run -v
 want_rc 0
