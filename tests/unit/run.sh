@@ -1109,6 +1109,23 @@ want_out "wrr wlc
 want_err ""
 end
 
+begin "bash completion: IPv6 services, servers and prefix lengths"
+FAKE_L4LB_IPV6=1 PATH=$TMP/bin:$PATH bash -c '
+	source "$1"
+	t() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _ipvsctl; echo "${COMPREPLY[*]}"; }
+	t ipvsctl -e -t ""
+	t ipvsctl -d -t "[2001:db8::1]:80" -r ""
+	t ipvsctl -d -t "[2001:db8::1]:443" -r ""
+	t ipvsctl -A -t "[2001:db8::9]:80" -p -M ""
+	t ipvsctl -A -t 10.0.0.9:80 -p -M 2' _ "$COMP" >"$OUT" 2>"$ERR"
+want_out "10.0.0.1:80 10.0.0.2:443 [2001:db8::1]:80 [2001:db8::1]:443
+[2001:db8::10]:80 [2001:db8:aaaa:bbbb:cccc:dddd:eeee:10]:8080
+192.168.1.5:443
+128 64 56 48
+255.255.255.255 255.255.255.0 255.255.0.0 24"
+want_err ""
+end
+
 begin "one list of bad kernel-log patterns: scripts/bad-klog.sh, sourced by vm-run and lib.sh"
 KLOG=../../scripts/bad-klog.sh
 for f in ../../scripts/vm-run ../../tests/vm/lib.sh; do

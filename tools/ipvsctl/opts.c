@@ -48,23 +48,26 @@ const struct cli_opt cli_opts[] = {
 	  "show the ipvsctl and kernel module versions" },
 
 	{ "tcp-service", 't', 0, required_argument, "VIP:PORT", CLI_OPTION,
-	  "TCP virtual service (IPv4)" },
+	  "TCP virtual service; IPv6 in brackets: [VIP]:PORT" },
 	{ "udp-service", 'u', 0, required_argument, "VIP:PORT", CLI_OPTION,
-	  "UDP virtual service (IPv4)" },
+	  "UDP virtual service; IPv6 in brackets: [VIP]:PORT" },
 	{ "scheduler", 's', 0, required_argument, "SCHEDULER", CLI_OPTION, NULL },
 	{ "persistent", 'p', 0, optional_argument, "[TIMEOUT]", CLI_OPTION,
 	  "persistent service; timeout in s (default 360)" },
 	{ "netmask", 'M', 0, required_argument, "NETMASK", CLI_OPTION,
-	  "persistence granularity: 255.255.255.0 or 24" },
+	  "persistence granularity: 255.255.255.0 or 24;\n"
+	  "for IPv6, a prefix length 1..128 (default 128)" },
 	{ "idle-timeout", LOPT_IDLE, 0, required_argument, "SECONDS", CLI_OPTION,
 	  "this service's idle timeout (TCP established and\n"
 	  "UDP); 0 = the global ones (--set)" },
 	{ "real-server", 'r', 0, required_argument, "RIP[:PORT]", CLI_OPTION,
-	  "real server; the port defaults to the service's" },
+	  "real server; the port defaults to the service's;\n"
+	  "IPv6 in brackets: [RIP][:PORT]" },
 	{ "gatewaying", 'g', 0, no_argument, NULL, CLI_OPTION,
 	  "direct routing (default)" },
 	{ "ipip", 'i', 0, no_argument, NULL, CLI_OPTION,
-	  "IP-in-IP tunnel" },
+	  "IP-in-IP tunnel; the only method that may lead\n"
+	  "to a server of the other address family" },
 	{ "tun-type", LOPT_TUN_TYPE, 0, required_argument, "TYPE", CLI_OPTION,
 	  "the tunnel type; ipip is the only one" },
 	{ "masquerading", 'm', 0, no_argument, NULL, CLI_OPTION,
