@@ -94,7 +94,7 @@ static bool l4lb_conn_match(const struct l4lb_conn *cp,
 		    !nf_inet_addr_cmp(&t->dst, &cp->caddr))
 			return false;
 		dest = cp->dest;
-		return t->sport == dest->port &&
+		return t->sport == dest->port && dest->af == t->af &&
 		       nf_inet_addr_cmp(&t->src, &dest->addr);
 	}
 	return tmpl == (t->dir == L4LB_DIR_TEMPLATE) &&

@@ -13,6 +13,7 @@
 #include <linux/inet.h>
 #include <linux/inetdevice.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "netlink.h"
@@ -56,6 +57,7 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_NR_DESTS]	= L4LB_REPLY_ONLY,
 	[L4LB_SVC_A_IDLE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &l4lb_idle_range),
+	[L4LB_SVC_A_PREFIXLEN]	= NLA_POLICY_RANGE(NLA_U8, 1, 128),
 };
 
 static struct netlink_range_validation l4lb_weight_range = {
@@ -113,6 +115,32 @@ static const struct nla_policy l4lb_config_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
 };
 
+/*
+ * An address of family @af from @attr (16 bytes, an IPv4 one in the first
+ * four) into @addr, zero-padded; false unless it is unicast, and for a
+ * server (!@service) not loopback. An IPv4-mapped IPv6 address is the
+ * IPv4 family's.
+ */
+static bool l4lb_nl_addr(const struct nlattr *attr, u16 af,
+			 union nf_inet_addr *addr, bool service)
+{
+	int type;
+
+	memset(addr, 0, sizeof(*addr));
+	if (af == AF_INET) {
+		addr->ip = nla_get_in_addr(attr);
+		return !ipv4_is_zeronet(addr->ip) &&
+		       !ipv4_is_multicast(addr->ip) &&
+		       !ipv4_is_lbcast(addr->ip) &&
+		       (service || !ipv4_is_loopback(addr->ip));
+	}
+	addr->in6 = nla_get_in6_addr(attr);
+	type = ipv6_addr_type(&addr->in6);
+	return !(type & (IPV6_ADDR_ANY | IPV6_ADDR_MULTICAST |
+			 IPV6_ADDR_MAPPED)) &&
+	       (service || !(type & IPV6_ADDR_LOOPBACK));
+}
+
 /* Parse the nested service identity of a request into @key. */
 static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 			   struct nlattr **tb, struct netlink_ext_ack *extack)
@@ -137,10 +165,9 @@ static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 	key->af = nla_get_u16(tb[L4LB_SVC_A_AF]);
 	key->protocol = nla_get_u8(tb[L4LB_SVC_A_PROTOCOL]);
 	key->port = nla_get_be16(tb[L4LB_SVC_A_PORT]);
-	key->addr.ip = nla_get_in_addr(tb[L4LB_SVC_A_ADDR]);
-	if (key->af != AF_INET) {
+	if (key->af != AF_INET && key->af != AF_INET6) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_AF],
-				    "only IPv4 (AF_INET) services are supported");
+				    "service family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
 	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP) {
@@ -153,8 +180,7 @@ static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 				    "service port must not be 0");
 		return -EINVAL;
 	}
-	if (ipv4_is_zeronet(key->addr.ip) || ipv4_is_multicast(key->addr.ip) ||
-	    ipv4_is_lbcast(key->addr.ip)) {
+	if (!l4lb_nl_addr(tb[L4LB_SVC_A_ADDR], key->af, &key->addr, true)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_ADDR],
 				    "service address must be a unicast address");
 		return -EINVAL;
@@ -218,12 +244,26 @@ static int l4lb_nl_sched(struct nlattr *attr,
 }
 
 /*
- * Service settings from @tb over @conf (defaults or the current ones):
- * persistence defaults to 360 s and a /32 mask, as ipvsadm's.
+ * Service settings from @tb over @conf (defaults or the current ones) for
+ * a service of family @af: persistence defaults to 360 s and a /32 mask
+ * (/128 for IPv6), as ipvsadm's.
  */
-static int l4lb_nl_svc_conf(struct nlattr **tb, struct l4lb_svc_conf *conf,
+static int l4lb_nl_svc_conf(struct nlattr **tb, u16 af,
+			    struct l4lb_svc_conf *conf,
 			    struct netlink_ext_ack *extack)
 {
+	if (af == AF_INET6 && tb[L4LB_SVC_A_NETMASK]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_NETMASK],
+				    "an IPv6 service's persistence granularity is a prefix length (L4LB_SVC_A_PREFIXLEN)");
+		return -EINVAL;
+	}
+	if (af == AF_INET && tb[L4LB_SVC_A_PREFIXLEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_PREFIXLEN],
+				    "an IPv4 service's persistence granularity is a netmask (L4LB_SVC_A_NETMASK)");
+		return -EINVAL;
+	}
+	if (tb[L4LB_SVC_A_PREFIXLEN])
+		conf->plen = nla_get_u8(tb[L4LB_SVC_A_PREFIXLEN]);
 	if (tb[L4LB_SVC_A_FLAGS])
 		conf->flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
 	if (tb[L4LB_SVC_A_TIMEOUT]) {
@@ -253,6 +293,7 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l4lb_svc_conf conf = {
 		.netmask		= htonl(0xffffffff),
+		.plen			= 128,
 		.persist_timeout	= 360 * HZ,
 	};
 	struct l4lb_net *ln = l4lb_info_net(info);
@@ -265,7 +306,7 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	err = l4lb_nl_svc_key(info->attrs[L4LB_A_SERVICE], &key, tb,
 			      info->extack);
 	if (!err)
-		err = l4lb_nl_svc_conf(tb, &conf, info->extack);
+		err = l4lb_nl_svc_conf(tb, key.af, &conf, info->extack);
 	if (!err)
 		err = l4lb_nl_sched(tb[L4LB_SVC_A_SCHED_NAME], &sched,
 				    info->extack);
@@ -304,10 +345,11 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	conf = (struct l4lb_svc_conf) {
 		.flags			= svc->flags,
 		.netmask		= svc->netmask,
+		.plen			= svc->plen,
 		.persist_timeout	= svc->persist_timeout,
 		.idle_timeout		= svc->idle_timeout,
 	};
-	err = l4lb_nl_svc_conf(tb, &conf, info->extack);
+	err = l4lb_nl_svc_conf(tb, svc->key.af, &conf, info->extack);
 	if (err)
 		goto out;
 	if (sched && svc->sched != sched) {
@@ -334,9 +376,13 @@ static int l4lb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 	return PTR_ERR_OR_ZERO(svc);
 }
 
+/*
+ * The real server a request names: its family (the service's unless
+ * L4LB_DEST_A_AF says otherwise), address and port.
+ */
 static int l4lb_nl_dest_parse(struct genl_info *info,
 			      struct l4lb_service *svc, struct nlattr **tb,
-			      union nf_inet_addr *addr, __be16 *port)
+			      u8 *af, union nf_inet_addr *addr, __be16 *port)
 {
 	struct nlattr *nest = info->attrs[L4LB_A_DEST];
 	int err;
@@ -354,15 +400,16 @@ static int l4lb_nl_dest_parse(struct genl_info *info,
 				    "real server needs an address");
 		return -EINVAL;
 	}
-	if (tb[L4LB_DEST_A_AF] && nla_get_u16(tb[L4LB_DEST_A_AF]) != svc->key.af) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_AF],
-				    "real server family differs from the service's");
-		return -EAFNOSUPPORT;
+	*af = svc->key.af;
+	if (tb[L4LB_DEST_A_AF]) {
+		*af = nla_get_u16(tb[L4LB_DEST_A_AF]);
+		if (*af != AF_INET && *af != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_AF],
+					    "real server family must be AF_INET or AF_INET6");
+			return -EAFNOSUPPORT;
+		}
 	}
-	memset(addr, 0, sizeof(*addr));
-	addr->ip = nla_get_in_addr(tb[L4LB_DEST_A_ADDR]);
-	if (ipv4_is_zeronet(addr->ip) || ipv4_is_multicast(addr->ip) ||
-	    ipv4_is_lbcast(addr->ip) || ipv4_is_loopback(addr->ip)) {
+	if (!l4lb_nl_addr(tb[L4LB_DEST_A_ADDR], *af, addr, false)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_ADDR],
 				    "real server address must be a non-loopback unicast address");
 		return -EINVAL;
@@ -382,9 +429,15 @@ static int l4lb_nl_dest_parse(struct genl_info *info,
  * client sent it, so they cannot map ports, and they need a route.
  */
 static int l4lb_nl_fwd_check(struct genl_info *info, struct l4lb_service *svc,
-			     struct nlattr *attr, u8 fwd,
+			     struct nlattr *attr, u8 fwd, u8 af,
 			     const union nf_inet_addr *addr, __be16 port)
 {
+	/* As IPVS: only a tunnel can carry a packet to the other family. */
+	if (af != svc->key.af && fwd != L4LB_FWD_TUNNEL) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "a real server of the other address family needs tunnelling (-i)");
+		return -EINVAL;
+	}
 	if (fwd == L4LB_FWD_LOCAL) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "local forwarding is not supported");
@@ -395,7 +448,7 @@ static int l4lb_nl_fwd_check(struct genl_info *info, struct l4lb_service *svc,
 				    "direct routing and tunnelling cannot map ports: the server port must be the service port");
 		return -EINVAL;
 	}
-	return l4lb_dest_check_route(genl_info_net(info), addr->ip, fwd,
+	return l4lb_dest_check_route(genl_info_net(info), af, addr, fwd,
 				     info->extack);
 }
 
@@ -410,24 +463,25 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	u32 weight = 1;
 	__be16 port;
 	int err;
+	u8 af;
 
 	mutex_lock(&ln->lock);
 	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], info->extack);
 	err = PTR_ERR_OR_ZERO(svc);
 	if (err)
 		goto out;
-	err = l4lb_nl_dest_parse(info, svc, tb, &addr, &port);
+	err = l4lb_nl_dest_parse(info, svc, tb, &af, &addr, &port);
 	if (err)
 		goto out;
 	if (tb[L4LB_DEST_A_FWD_METHOD])
 		fwd = nla_get_u8(tb[L4LB_DEST_A_FWD_METHOD]);
 	err = l4lb_nl_fwd_check(info, svc, tb[L4LB_DEST_A_FWD_METHOD], fwd,
-				&addr, port);
+				af, &addr, port);
 	if (err)
 		goto out;
 	if (tb[L4LB_DEST_A_WEIGHT])
 		weight = nla_get_u32(tb[L4LB_DEST_A_WEIGHT]);
-	dest = l4lb_dest_add(svc, &addr, port, fwd, weight, info->extack);
+	dest = l4lb_dest_add(svc, af, &addr, port, fwd, weight, info->extack);
 	err = PTR_ERR_OR_ZERO(dest);
 out:
 	mutex_unlock(&ln->lock);
@@ -444,14 +498,15 @@ static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
 	struct l4lb_dest *dest;
 	__be16 port;
 	int err;
+	u8 af;
 
 	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], info->extack);
 	if (IS_ERR(svc))
 		return ERR_CAST(svc);
-	err = l4lb_nl_dest_parse(info, svc, tb, &addr, &port);
+	err = l4lb_nl_dest_parse(info, svc, tb, &af, &addr, &port);
 	if (err)
 		return ERR_PTR(err);
-	dest = l4lb_dest_find(svc, &addr, port);
+	dest = l4lb_dest_find(svc, af, &addr, port);
 	if (!dest) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
 				    "no such real server in this service");
@@ -478,7 +533,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	if (tb[L4LB_DEST_A_FWD_METHOD])
 		fwd = nla_get_u8(tb[L4LB_DEST_A_FWD_METHOD]);
 	err = l4lb_nl_fwd_check(info, dest->svc, tb[L4LB_DEST_A_FWD_METHOD],
-				fwd, &dest->addr, dest->port);
+				fwd, dest->af, &dest->addr, dest->port);
 	if (err)
 		goto out;
 	weight = tb[L4LB_DEST_A_WEIGHT] ? nla_get_u32(tb[L4LB_DEST_A_WEIGHT]) :

@@ -64,7 +64,9 @@ static int l4lb_nl_fill_service(struct sk_buff *skb, struct l4lb_service *svc)
 		return -EMSGSIZE;
 	if ((svc->flags & L4LB_SVC_F_PERSISTENT) &&
 	    (nla_put_u32(skb, L4LB_SVC_A_TIMEOUT, svc->persist_timeout / HZ) ||
-	     nla_put_be32(skb, L4LB_SVC_A_NETMASK, svc->netmask)))
+	     (svc->key.af == AF_INET6 ?
+	      nla_put_u8(skb, L4LB_SVC_A_PREFIXLEN, svc->plen) :
+	      nla_put_be32(skb, L4LB_SVC_A_NETMASK, svc->netmask))))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

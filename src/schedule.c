@@ -20,6 +20,7 @@
  */
 #include <linux/icmp.h>
 #include <linux/tcp.h>
+#include <net/ipv6.h>
 
 #include "conn.h"
 #include "netns.h"
@@ -52,7 +53,11 @@ static struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
 	struct l4lb_conn *tp;
 
 	memset(&key, 0, sizeof(key));
-	key.src.ip = t->src.ip & READ_ONCE(svc->netmask);
+	if (t->af == AF_INET6)
+		ipv6_addr_prefix(&key.src.in6, &t->src.in6,
+				 READ_ONCE(svc->plen));
+	else
+		key.src.ip = t->src.ip & READ_ONCE(svc->netmask);
 	key.dst = t->dst;
 	key.dport = t->dport;
 	key.af = t->af;

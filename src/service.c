@@ -127,6 +127,7 @@ void l4lb_service_set_conf(struct l4lb_service *svc,
 			   const struct l4lb_svc_conf *conf)
 {
 	WRITE_ONCE(svc->netmask, conf->netmask);
+	WRITE_ONCE(svc->plen, conf->plen);
 	WRITE_ONCE(svc->persist_timeout, conf->persist_timeout);
 	WRITE_ONCE(svc->idle_timeout, conf->idle_timeout);
 	WRITE_ONCE(svc->flags, conf->flags);
@@ -184,18 +185,19 @@ void l4lb_service_flush(struct l4lb_net *ln)
 		l4lb_service_del(svc);
 }
 
-struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc,
+struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc, u8 af,
 				 const union nf_inet_addr *addr, __be16 port)
 {
 	struct l4lb_dest *dest;
 
 	list_for_each_entry(dest, &svc->dests, list)
-		if (nf_inet_addr_cmp(&dest->addr, addr) && dest->port == port)
+		if (dest->af == af && nf_inet_addr_cmp(&dest->addr, addr) &&
+		    dest->port == port)
 			return dest;
 	return NULL;
 }
 
-struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
+struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 				const union nf_inet_addr *addr, __be16 port,
 				u8 fwd, u32 weight,
 				struct netlink_ext_ack *extack)
@@ -204,7 +206,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
-	if (l4lb_dest_find(svc, addr, port)) {
+	if (l4lb_dest_find(svc, af, addr, port)) {
 		NL_SET_ERR_MSG(extack, "real server already exists");
 		return ERR_PTR(-EEXIST);
 	}
@@ -219,7 +221,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
 	dest->svc = svc;
 	dest->addr = *addr;
 	dest->port = port;
-	dest->af = svc->key.af;
+	dest->af = af;
 	dest->fwd = fwd;
 	dest->weight = weight;
 	dest->sched_idx = -1;

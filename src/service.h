@@ -71,7 +71,8 @@ struct l4lb_service {
 	struct l4lb_stats stats_base;
 	struct l4lb_est est;
 	u32 flags;			/* L4LB_SVC_F_* */
-	__be32 netmask;			/* persistence granularity */
+	__be32 netmask;			/* persistence granularity: IPv4 */
+	u8 plen;			/* and IPv6, a prefix length */
 	unsigned long persist_timeout;	/* jiffies */
 	unsigned long idle_timeout;	/* jiffies, 0: the netns timeouts */
 	refcount_t refcnt;
@@ -82,6 +83,7 @@ struct l4lb_service {
 struct l4lb_svc_conf {
 	u32 flags;
 	__be32 netmask;
+	u8 plen;
 	unsigned long persist_timeout;	/* jiffies */
 	unsigned long idle_timeout;	/* jiffies */
 };
@@ -102,9 +104,9 @@ int l4lb_service_set_sched(struct l4lb_service *svc,
 			   struct netlink_ext_ack *extack);
 void l4lb_service_del(struct l4lb_service *svc);
 void l4lb_service_flush(struct l4lb_net *ln);
-struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc,
+struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc, u8 af,
 				 const union nf_inet_addr *addr, __be16 port);
-struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc,
+struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 				const union nf_inet_addr *addr, __be16 port,
 				u8 fwd, u32 weight,
 				struct netlink_ext_ack *extack);

@@ -175,23 +175,33 @@ static struct rtable *l4lb_route(struct net *net, __be32 daddr, __be32 *saddr)
 	return rt;
 }
 
-int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
+/*
+ * DR and TUN need a route to the server (DR an on-link one), checked when
+ * it is added or edited rather than at its first packet.
+ */
+int l4lb_dest_check_route(struct net *net, u8 af,
+			  const union nf_inet_addr *addr, u8 fwd,
 			  struct netlink_ext_ack *extack)
 {
 	struct rtable *rt;
 	__be32 saddr;
-	bool via_gw;
+	int via_gw;
 
 	if (fwd != L4LB_FWD_ROUTE && fwd != L4LB_FWD_TUNNEL)
 		return 0;
-	rt = l4lb_route(net, addr, &saddr);
-	if (IS_ERR(rt)) {
+	if (af == AF_INET6) {
+		via_gw = l4lb_route6_via_gw(net, &addr->in6);
+	} else {
+		rt = l4lb_route(net, addr->ip, &saddr);
+		via_gw = IS_ERR(rt) ? PTR_ERR(rt) : rt->rt_uses_gateway;
+		if (!IS_ERR(rt))
+			ip_rt_put(rt);
+	}
+	if (via_gw < 0) {
 		NL_SET_ERR_MSG(extack,
 			       "no unicast route to the real server from this namespace");
 		return -ENETUNREACH;
 	}
-	via_gw = rt->rt_uses_gateway;
-	ip_rt_put(rt);
 	if (fwd == L4LB_FWD_ROUTE && via_gw) {
 		NL_SET_ERR_MSG(extack,
 			       "direct routing (-g) needs the real server on a directly connected network; use -i to tunnel");

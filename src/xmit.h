@@ -15,8 +15,12 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 		  enum l4lb_dir dir, unsigned int icmpoff,
 		  unsigned int inner_off, unsigned int inner_thoff);
 void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
-int l4lb_dest_check_route(struct net *net, __be32 addr, u8 fwd,
+int l4lb_dest_check_route(struct net *net, u8 af,
+			  const union nf_inet_addr *addr, u8 fwd,
 			  struct netlink_ext_ack *extack);
+
+/* xmit6.c */
+int l4lb_route6_via_gw(struct net *net, const struct in6_addr *addr);
 void l4lb_dest_route_release(struct l4lb_dest *dest);
 unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
 			   struct l4lb_conn *cp, unsigned int thoff);

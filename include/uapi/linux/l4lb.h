@@ -66,7 +66,7 @@ enum l4lb_attr {
 
 enum l4lb_svc_attr {
 	L4LB_SVC_A_UNSPEC,
-	L4LB_SVC_A_AF,		/* u16: AF_INET (AF_INET6 reserved) */
+	L4LB_SVC_A_AF,		/* u16: AF_INET or AF_INET6 */
 	L4LB_SVC_A_PROTOCOL,	/* u8: IPPROTO_TCP or IPPROTO_UDP */
 	L4LB_SVC_A_ADDR,	/* binary: union nf_inet_addr (16 bytes) */
 	L4LB_SVC_A_PORT,	/* be16 */
