@@ -90,17 +90,6 @@ static unsigned int l4lb_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* A TCP or UDP packet as the hooks see it. */
-struct l4lb_pkt {
-	struct l4lb_tuple t;
-	const struct tcphdr *th;	/* NULL for UDP */
-	unsigned int thoff;
-	union {
-		struct tcphdr th;
-		__be16 ports[2];
-	} buf;
-};
-
 /* Fill @p from a TCP or UDP @skb; false for anything else or truncated. */
 static bool l4lb_parse(struct sk_buff *skb, enum l4lb_dir dir,
 		       struct l4lb_pkt *p)
@@ -148,11 +137,55 @@ static bool l4lb_defrag(struct net *net, struct sk_buff *skb)
 	return true;
 }
 
+/*
+ * A parsed request of either family: its connection, state, counters,
+ * and off it goes by its forwarding method.
+ */
+unsigned int l4lb_request(struct l4lb_net *ln, struct sk_buff *skb,
+			  struct l4lb_pkt *p)
+{
+	bool v6 = p->t.af == AF_INET6;
+	struct l4lb_conn *cp;
+
+	cp = l4lb_conn_for_request(ln, skb, &p->t, p->th);
+	if (!cp)
+		return NF_ACCEPT;
+	if (IS_ERR(cp))
+		return NF_DROP;
+
+	l4lb_conn_set_state(ln, cp, L4LB_DIR_ORIG, p->th);
+	l4lb_stats_in(cp->dest, skb->len);
+	switch (cp->fwd) {
+	case L4LB_FWD_ROUTE:
+		return v6 ? l4lb_xmit_dr6(ln, skb, cp) : l4lb_xmit_dr(ln, skb, cp);
+	case L4LB_FWD_TUNNEL:
+		return l4lb_xmit_tun(ln, skb, cp);
+	}
+	return v6 ? l4lb_xmit_nat6(ln, skb, cp, p->thoff) :
+		    l4lb_xmit_nat(ln, skb, cp, p->thoff);
+}
+
+/* A parsed packet of either family that may be a reply: un-NAT it. */
+unsigned int l4lb_reply(struct l4lb_net *ln, struct sk_buff *skb,
+			struct l4lb_pkt *p)
+{
+	struct l4lb_conn *cp;
+	int err;
+
+	cp = l4lb_conn_lookup(ln, &p->t);
+	if (!cp)
+		return NF_ACCEPT;
+	l4lb_conn_set_state(ln, cp, L4LB_DIR_REPLY, p->th);
+	l4lb_stats_out(cp->dest, skb->len);
+	err = p->t.af == AF_INET6 ? l4lb_nat6_reply(skb, cp, p->thoff) :
+				    l4lb_nat_reply(skb, cp, p->thoff);
+	return err ? NF_DROP : NF_ACCEPT;
+}
+
 static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
-	struct l4lb_conn *cp;
 	struct l4lb_pkt p;
 
 	if (ip_is_fragment(ip_hdr(skb)) && !l4lb_defrag(state->net, skb))
@@ -161,29 +194,13 @@ static unsigned int l4lb_in(void *priv, struct sk_buff *skb,
 		return l4lb_icmp(ln, skb, ip_hdrlen(skb), L4LB_DIR_ORIG);
 	if (!l4lb_parse(skb, L4LB_DIR_ORIG, &p))
 		return NF_ACCEPT;
-
-	cp = l4lb_conn_for_request(ln, skb, &p.t, p.th);
-	if (!cp)
-		return NF_ACCEPT;
-	if (IS_ERR(cp))
-		return NF_DROP;
-
-	l4lb_conn_set_state(ln, cp, L4LB_DIR_ORIG, p.th);
-	l4lb_stats_in(cp->dest, skb->len);
-	switch (cp->fwd) {
-	case L4LB_FWD_ROUTE:
-		return l4lb_xmit_dr(ln, skb, cp);
-	case L4LB_FWD_TUNNEL:
-		return l4lb_xmit_tun(ln, skb, cp);
-	}
-	return l4lb_xmit_nat(ln, skb, cp, p.thoff);
+	return l4lb_request(ln, skb, &p);
 }
 
 static unsigned int l4lb_out(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
-	struct l4lb_conn *cp;
 	struct l4lb_pkt p;
 
 	/* Reassembled at PRE_ROUTING; fragments here are not ours. */
@@ -193,15 +210,7 @@ static unsigned int l4lb_out(void *priv, struct sk_buff *skb,
 		return l4lb_icmp(ln, skb, ip_hdrlen(skb), L4LB_DIR_REPLY);
 	if (!l4lb_parse(skb, L4LB_DIR_REPLY, &p))
 		return NF_ACCEPT;
-
-	cp = l4lb_conn_lookup(ln, &p.t);
-	if (!cp)
-		return NF_ACCEPT;
-	l4lb_conn_set_state(ln, cp, L4LB_DIR_REPLY, p.th);
-	l4lb_stats_out(cp->dest, skb->len);
-	if (l4lb_nat_reply(skb, cp, p.thoff))
-		return NF_DROP;
-	return NF_ACCEPT;
+	return l4lb_reply(ln, skb, &p);
 }
 
 static const struct nf_hook_ops l4lb_nf_ops[] = {

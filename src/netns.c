@@ -5,8 +5,9 @@
  *
  * This file owns a netns's lifecycle, as WireGuard's device.c owns its
  * device: the netfilter hooks are on while the netns has services or
- * connections, the sweeper runs while the hooks are on, and the rate
- * estimator while there are services. Nothing else starts or stops them.
+ * connections (IPv6's from its first IPv6 service on), the sweeper runs
+ * while the hooks are on, and the rate estimator while there are
+ * services. Nothing else starts or stops them.
  */
 #include <linux/jiffies.h>
 #include <linux/netlink.h>
@@ -51,6 +52,10 @@ static int l4lb_net_start(struct l4lb_net *ln)
 static void l4lb_net_stop(struct l4lb_net *ln)
 {
 	lockdep_assert_held(&ln->lock);
+	if (ln->hooks6_on) {
+		l4lb_hooks6_unregister(ln->net);
+		ln->hooks6_on = false;
+	}
 	if (!ln->hooks_on)
 		return;
 	l4lb_hooks_unregister(ln->net);
@@ -72,6 +77,10 @@ struct l4lb_service *l4lb_net_add_service(struct l4lb_net *ln,
 
 	lockdep_assert_held(&ln->lock);
 	err = l4lb_net_start(ln);
+	if (!err && key->af == AF_INET6 && !ln->hooks6_on) {
+		err = l4lb_hooks6_register(ln->net);
+		ln->hooks6_on = !err;
+	}
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
 		return ERR_PTR(err);

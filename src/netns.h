@@ -98,6 +98,7 @@ struct l4lb_net {
 	unsigned int nr_services;
 	unsigned int gen;		/* bumped on config change, for dumps */
 	bool hooks_on;
+	bool hooks6_on;			/* since the first IPv6 service */
 	struct l4lb_conn_tab __rcu *conn_tab;
 	spinlock_t *conn_locks;		/* the table's, by hash */
 	struct work_struct conn_resize;

@@ -19,6 +19,7 @@
  * net.l4lb.expire_quiescent_template says otherwise.
  */
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/tcp.h>
 #include <net/ipv6.h>
 
@@ -132,7 +133,12 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 		l4lb_conn_unreserve(ln);
 		/* No server can take it: fail fast rather than time out. */
 		l4lb_drop(ln, L4LB_DROP_NO_DEST);
-		l4lb_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+		if (t->af == AF_INET6)
+			icmpv6_send(skb, ICMPV6_DEST_UNREACH,
+				    ICMPV6_PORT_UNREACH, 0);
+		else
+			l4lb_icmp_send(skb, ICMP_DEST_UNREACH,
+				       ICMP_PORT_UNREACH, 0);
 		return ERR_PTR(-EHOSTUNREACH);
 	}
 	cp = l4lb_flow_alloc(ln, t, hash, dest, tmpl, state);

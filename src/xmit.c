@@ -19,6 +19,7 @@
 #include <net/checksum.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/dsfield.h>
 #include <net/ip_tunnels.h>
 #include <net/route.h>
 
@@ -210,23 +211,10 @@ int l4lb_dest_check_route(struct net *net, u8 af,
 	return 0;
 }
 
-/*
- * A server's route, cached in its dest and used without a reference: a
- * packet holds it only under RCU, and the stack takes its own reference
- * if the packet has to wait in a queue (skb_dst_force()). So readers
- * write nothing shared, where a dst_cache takes and drops a reference on
- * the route per packet. A stale route is replaced by whichever CPU sees it
- * first; the one it displaced goes after a grace period.
- */
-struct l4lb_dest_route {
-	struct rtable *rt;		/* holds a reference */
-	__be32 saddr;
-	struct rcu_head rcu;
-};
-
+/* Cached routes to servers (struct l4lb_dest_route, xmit.h). */
 static void l4lb_dest_route_free(struct l4lb_dest_route *r)
 {
-	ip_rt_put(r->rt);
+	dst_release(r->dst);
 	kfree(r);
 }
 
@@ -245,34 +233,53 @@ void l4lb_dest_route_release(struct l4lb_dest *dest)
 }
 
 /*
+ * Cache @dst (whose reference it takes over) and @saddr as @dest's route.
+ * NULL when out of memory, @dst released.
+ */
+struct l4lb_dest_route *l4lb_dest_route_set(struct l4lb_dest *dest,
+					    struct dst_entry *dst,
+					    const union nf_inet_addr *saddr,
+					    u32 cookie)
+{
+	struct l4lb_dest_route *r, *old;
+
+	r = kmalloc(sizeof(*r), GFP_ATOMIC);
+	if (!r) {
+		dst_release(dst);
+		return NULL;
+	}
+	r->dst = dst;
+	r->saddr = *saddr;
+	r->cookie = cookie;
+	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
+	if (old)
+		call_rcu(&old->rcu, l4lb_dest_route_free_rcu);
+	return r;
+}
+
+/*
  * The route to @dest, valid until the caller leaves its RCU section;
  * ERR_PTR(-ENETUNREACH) when there is no unicast route.
  */
 static struct rtable *l4lb_dest_route(struct net *net, struct l4lb_dest *dest,
 				      __be32 *saddr)
 {
-	struct l4lb_dest_route *r = rcu_dereference(dest->route), *old;
+	struct l4lb_dest_route *r = rcu_dereference(dest->route);
+	union nf_inet_addr src = {};
 	struct rtable *rt;
 
 	/* ipv4_dst_check(), inline: a cached output route is checked always. */
-	if (likely(r && r->rt->dst.obsolete == DST_OBSOLETE_FORCE_CHK &&
-		   r->rt->rt_genid == rt_genid_ipv4(net))) {
-		*saddr = r->saddr;
-		return r->rt;
+	if (likely(r && r->dst->obsolete == DST_OBSOLETE_FORCE_CHK &&
+		   ((struct rtable *)r->dst)->rt_genid == rt_genid_ipv4(net))) {
+		*saddr = r->saddr.ip;
+		return (struct rtable *)r->dst;
 	}
-	rt = l4lb_route(net, dest->addr.ip, saddr);
+	rt = l4lb_route(net, dest->addr.ip, &src.ip);
 	if (IS_ERR(rt))
 		return ERR_PTR(-ENETUNREACH);
-	r = kmalloc(sizeof(*r), GFP_ATOMIC);
-	if (!r) {
-		ip_rt_put(rt);
+	if (!l4lb_dest_route_set(dest, &rt->dst, &src, 0))
 		return ERR_PTR(-ENOMEM);
-	}
-	r->rt = rt;
-	r->saddr = *saddr;
-	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
-	if (old)
-		call_rcu(&old->rcu, l4lb_dest_route_free_rcu);
+	*saddr = src.ip;
 	return rt;
 }
 
@@ -304,7 +311,7 @@ static void l4lb_send(struct net *net, struct sk_buff *skb, struct rtable *rt)
  * size left from a fragmentation-needed that quotes its packet as sent,
  * so that its stack can match it (checked before any rewriting).
  */
-static bool l4lb_too_big(struct sk_buff *skb, unsigned int mtu)
+bool l4lb_too_big(struct sk_buff *skb, unsigned int mtu)
 {
 	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
 		return false;
@@ -377,29 +384,40 @@ unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 }
 
 /*
- * IPIP to the server, from the director's address on the route to it.
- * A request with DF set that no longer fits gets a fragmentation-needed
- * back (l4lb_too_big()); without DF the outer packet is fragmented on the
- * way out.
+ * IPIP (or IPv6 in IPv4) to the server, from the director's address on
+ * the route to it; an IPv6 server gets ip6ip6 or IPv4 in IPv6
+ * (l4lb_xmit_tun6()). A request with DF set that no longer fits gets a
+ * fragmentation-needed back (l4lb_too_big()), an IPv6 one a packet too
+ * big; an IPv4 one without DF is fragmented on the way out.
  */
 unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 			   struct l4lb_conn *cp)
 {
-	const struct iphdr *old = ip_hdr(skb);
-	__be16 df = old->frag_off & htons(IP_DF);
-	u8 tos = old->tos, ttl;
+	bool inner6 = cp->af == AF_INET6;
+	__be16 df = htons(IP_DF);
 	struct rtable *rt;
 	struct iphdr *iph;
+	unsigned int mtu;
 	__be32 saddr;
+	u8 tos, ttl;
 
+	if (cp->dest->af == AF_INET6)
+		return l4lb_xmit_tun6(ln, skb, cp);
+	if (inner6) {
+		tos = ipv6_get_dsfield(ipv6_hdr(skb));
+	} else {
+		tos = ip_hdr(skb)->tos;
+		df = ip_hdr(skb)->frag_off & htons(IP_DF);
+	}
 	rt = l4lb_dest_route(ln->net, cp->dest, &saddr);
 	if (l4lb_route_failed(ln, rt))
 		return NF_DROP;
-	if (l4lb_too_big(skb, dst_mtu(&rt->dst) - sizeof(struct iphdr)) ||
+	mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr);
+	if ((inner6 ? l4lb_too_big6(skb, mtu) : l4lb_too_big(skb, mtu)) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph)) ||
 	    iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
 		return NF_DROP;
-	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+	skb_set_inner_ipproto(skb, inner6 ? IPPROTO_IPV6 : IPPROTO_IPIP);
 	ttl = ip4_dst_hoplimit(&rt->dst);
 
 	skb_push(skb, sizeof(*iph));
@@ -410,7 +428,7 @@ unsigned int l4lb_xmit_tun(struct l4lb_net *ln, struct sk_buff *skb,
 	iph->tos = tos;
 	iph->frag_off = df;
 	iph->ttl = ttl;
-	iph->protocol = IPPROTO_IPIP;
+	iph->protocol = inner6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 	iph->saddr = saddr;
 	iph->daddr = cp->dest->addr.ip;
 	__ip_select_ident(ln->net, iph, skb_shinfo(skb)->gso_segs ?: 1);
