@@ -13,6 +13,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "selftest.h"
+#include "xmit.h"
 
 static int __init l4lb_init(void)
 {
@@ -27,12 +28,17 @@ static int __init l4lb_init(void)
 	err = register_pernet_subsys(&l4lb_net_ops);
 	if (err)
 		goto err_conn;
-	err = l4lb_genl_init();
+	err = l4lb_xmit_init();
 	if (err)
 		goto err_pernet;
+	err = l4lb_genl_init();
+	if (err)
+		goto err_xmit;
 	pr_info("version " L4LB_VERSION " loaded\n");
 	return 0;
 
+err_xmit:
+	l4lb_xmit_exit();
 err_pernet:
 	unregister_pernet_subsys(&l4lb_net_ops);
 err_conn:
@@ -43,6 +49,7 @@ err_conn:
 static void __exit l4lb_exit(void)
 {
 	l4lb_genl_exit();
+	l4lb_xmit_exit();
 	unregister_pernet_subsys(&l4lb_net_ops);
 	/*
 	 * A dest's RCU callback may queue its service's: one barrier for

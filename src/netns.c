@@ -133,6 +133,8 @@ static int __net_init l4lb_net_init(struct net *net)
 	ln->net = net;
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->services);
+	INIT_LIST_HEAD(&ln->all_dests);
+	spin_lock_init(&ln->dests_lock);
 	init_llist_head(&ln->sweep_loads);
 	INIT_DELAYED_WORK(&ln->gc_work, l4lb_net_gc_work);
 	INIT_DELAYED_WORK(&ln->est_work, l4lb_net_est_work);

@@ -95,6 +95,9 @@ struct l4lb_net {
 	struct mutex lock;
 	struct rhashtable svc_table;
 	struct list_head services;
+	/* Every dest alive, deleted ones too: their routes (xmit.c). */
+	struct list_head all_dests;
+	spinlock_t dests_lock;
 	unsigned int nr_services;
 	unsigned int gen;		/* bumped on config change, for dumps */
 	bool hooks_on;

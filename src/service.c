@@ -63,7 +63,11 @@ static void l4lb_service_put(struct l4lb_service *svc)
 static void l4lb_dest_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
+	struct l4lb_net *ln = dest->svc->ln;
 
+	spin_lock_bh(&ln->dests_lock);
+	list_del(&dest->all);
+	spin_unlock_bh(&ln->dests_lock);
 	l4lb_service_put(dest->svc);
 	l4lb_dest_route_release(dest);
 	l4lb_stats_free(dest->stats);
@@ -228,6 +232,9 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 	refcount_set(&dest->refcnt, 1);
 	refcount_inc(&svc->refcnt);
 
+	spin_lock_bh(&svc->ln->dests_lock);
+	list_add(&dest->all, &svc->ln->all_dests);
+	spin_unlock_bh(&svc->ln->dests_lock);
 	list_add_tail_rcu(&dest->list, &svc->dests);
 	svc->nr_dests++;
 	err = l4lb_sched_rebuild(svc, svc->sched, NULL, 0);

@@ -31,6 +31,7 @@ struct netlink_ext_ack;
 
 struct l4lb_dest {
 	struct list_head list;		/* svc->dests, RCU */
+	struct list_head all;		/* l4lb_net.all_dests, deleted too */
 	struct l4lb_service *svc;
 	union nf_inet_addr addr;
 	__be16 port;

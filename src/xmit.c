@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/icmp.h>
+#include <linux/netdevice.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -221,6 +222,49 @@ static void l4lb_dest_route_free(struct l4lb_dest_route *r)
 static void l4lb_dest_route_free_rcu(struct rcu_head *head)
 {
 	l4lb_dest_route_free(container_of(head, struct l4lb_dest_route, rcu));
+}
+
+/*
+ * A device going down or away: drop the netns's cached routes, to be
+ * looked up again by the next packet. An IPv6 route holds the FIB entry
+ * it came from, and with it that entry's device, until it is freed; by
+ * the time this runs, IPv6 may already have moved the route itself to
+ * the blackhole device, so it cannot be matched by its device. Kept in a
+ * dest, it would hold up the device's unregistration, and a netns's
+ * deletion, for ever. (IPVS forgets its routes on these events too.)
+ */
+static int l4lb_route_netdev_event(struct notifier_block *nb,
+				   unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct l4lb_net *ln = l4lb_pernet(dev_net(dev));
+	struct l4lb_dest_route *r;
+	struct l4lb_dest *dest;
+
+	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	spin_lock_bh(&ln->dests_lock);
+	list_for_each_entry(dest, &ln->all_dests, all) {
+		r = unrcu_pointer(xchg(&dest->route, NULL));
+		if (r)
+			call_rcu(&r->rcu, l4lb_dest_route_free_rcu);
+	}
+	spin_unlock_bh(&ln->dests_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block l4lb_route_notifier = {
+	.notifier_call = l4lb_route_netdev_event,
+};
+
+int l4lb_xmit_init(void)
+{
+	return register_netdevice_notifier(&l4lb_route_notifier);
+}
+
+void l4lb_xmit_exit(void)
+{
+	unregister_netdevice_notifier(&l4lb_route_notifier);
 }
 
 /* @dest is being freed, after a grace period: no reader is left. */

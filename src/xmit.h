@@ -55,6 +55,8 @@ unsigned int l4lb_xmit_dr6(struct l4lb_net *ln, struct sk_buff *skb,
 unsigned int l4lb_xmit_tun6(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_conn *cp);
 void l4lb_dest_route_release(struct l4lb_dest *dest);
+int l4lb_xmit_init(void);
+void l4lb_xmit_exit(void);
 unsigned int l4lb_xmit_nat(struct l4lb_net *ln, struct sk_buff *skb,
 			   struct l4lb_conn *cp, unsigned int thoff);
 unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
