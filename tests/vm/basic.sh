@@ -51,7 +51,7 @@ UNLOAD_ON_EXIT=1
 section "module load/unload"
 for i in 1 2 3; do
 	klog_mark
-	check_rc "insmod #$i" 0 insmod "$L4LB_KO"
+	check_rc "insmod #$i" 0 "$L4LB_ROOT/scripts/insmod" "$L4LB_KO"
 	check_rc "ipvsctl -Ln after insmod #$i" 0 "$IPVSCTL" -Ln
 	check_rc "rmmod #$i" 0 rmmod l4lb
 	klog_check "kernel log clean after load/unload #$i"
@@ -70,7 +70,7 @@ if [ ! -e "$selftest_ko" ]; then
 	not_ok "selftest build present" "$selftest_ko is missing: run make module-debug"
 else
 	klog_mark
-	check_rc "insmod the selftest build" 0 insmod "$selftest_ko"
+	check_rc "insmod the selftest build" 0 "$L4LB_ROOT/scripts/insmod" "$selftest_ko"
 	check_match "the scheduler selftests passed" \
 		'l4lb: scheduler selftests passed' "$(klog_since_mark)"
 	check_eq "no selftest failed" "" "$(klog_since_mark | grep 'selftest .*:' || true)"

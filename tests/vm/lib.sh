@@ -366,7 +366,7 @@ nat_site() {
 # --------------------------------------------------------------- l4lb
 
 load_module() {
-	insmod "$L4LB_KO"
+	"$L4LB_ROOT/scripts/insmod" "$L4LB_KO"
 }
 
 unload_module() {
