@@ -95,6 +95,22 @@ bool l4lb_conn_expired(const struct l4lb_conn *cp)
 	       refcount_read(&cp->refcnt) == 1;
 }
 
+/*
+ * IPv6 entries keep the IPv6 hooks on (netns.c); IPv4 ones pay only the
+ * test.
+ */
+static void l4lb_conn_count6(struct l4lb_net *ln,
+			     const struct l4lb_conn *cp, int n)
+{
+	if (cp->af == AF_INET6)
+		atomic_add(n, &ln->nr_conns6);
+}
+
+bool l4lb_conn_any6(struct l4lb_net *ln)
+{
+	return atomic_read(&ln->nr_conns6);
+}
+
 static struct l4lb_conn *l4lb_conn_alloc(const struct l4lb_tuple *orig,
 					 struct l4lb_dest *dest)
 {
@@ -143,6 +159,7 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 		l4lb_dest_put(dest);
 		return NULL;
 	}
+	l4lb_conn_count6(ln, cp, 1);
 	l4lb_gc_due(ln, cp->expires);
 	return cp;
 }
@@ -234,6 +251,7 @@ struct l4lb_conn *l4lb_flow_add(struct l4lb_net *ln, struct l4lb_conn *cp)
 		l4lb_conn_put(cp);
 		return l4lb_conn_same_flow(old, cp) ? old : ERR_PTR(-EEXIST);
 	}
+	l4lb_conn_count6(ln, cp, 1);
 	l4lb_gc_due(ln, cp->expires);
 	l4lb_sched_load_changed(dest);
 	l4lb_stats_conn(dest);
@@ -260,6 +278,7 @@ static void __l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp,
 	spin_unlock_bh(&cp->lock);
 
 	l4lb_conn_hash_del(ln, cp);
+	l4lb_conn_count6(ln, cp, -1);
 	if (cp->flags & L4LB_CONN_F_TEMPLATE) {
 		atomic_dec(&ln->nr_tmpls);
 	} else {

@@ -91,6 +91,7 @@ bool l4lb_conn_expired(const struct l4lb_conn *cp);
 void l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp);
 void l4lb_conn_flush(struct l4lb_net *ln);
 unsigned int l4lb_conn_count(struct l4lb_net *ln);
+bool l4lb_conn_any6(struct l4lb_net *ln);
 bool l4lb_conn_table_empty(struct l4lb_net *ln);
 void l4lb_conn_gc(struct l4lb_net *ln);
 unsigned long l4lb_conn_gc_delay(struct l4lb_net *ln);

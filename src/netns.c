@@ -48,14 +48,20 @@ static int l4lb_net_start(struct l4lb_net *ln)
 	return 0;
 }
 
+static void l4lb_net_stop6(struct l4lb_net *ln)
+{
+	lockdep_assert_held(&ln->lock);
+	if (!ln->hooks6_on)
+		return;
+	l4lb_hooks6_unregister(ln->net);
+	ln->hooks6_on = false;
+}
+
 /* Hooks off; the sweeper then stops re-arming itself. */
 static void l4lb_net_stop(struct l4lb_net *ln)
 {
 	lockdep_assert_held(&ln->lock);
-	if (ln->hooks6_on) {
-		l4lb_hooks6_unregister(ln->net);
-		ln->hooks6_on = false;
-	}
+	l4lb_net_stop6(ln);
 	if (!ln->hooks_on)
 		return;
 	l4lb_hooks_unregister(ln->net);
@@ -103,6 +109,12 @@ static void l4lb_net_gc_work(struct work_struct *work)
 	mutex_lock(&ln->lock);
 	if (!ln->nr_services && l4lb_conn_table_empty(ln))
 		l4lb_net_stop(ln);
+	/*
+	 * IPv6 hooks (and IPv6 reassembly) go with the last IPv6 service and
+	 * connection: a netns that stopped using IPv6 pays nothing for it.
+	 */
+	else if (!ln->nr_services6 && !l4lb_conn_any6(ln))
+		l4lb_net_stop6(ln);
 	if (ln->hooks_on)
 		queue_delayed_work(system_power_efficient_wq, &ln->gc_work,
 				   l4lb_conn_gc_delay(ln));

@@ -101,12 +101,14 @@ struct l4lb_net {
 	unsigned int nr_services;
 	unsigned int gen;		/* bumped on config change, for dumps */
 	bool hooks_on;
-	bool hooks6_on;			/* since the first IPv6 service */
+	unsigned int nr_services6;	/* of them IPv6 */
+	bool hooks6_on;			/* IPv6 services or connections */
 	struct l4lb_conn_tab __rcu *conn_tab;
 	spinlock_t *conn_locks;		/* the table's, by hash */
 	struct work_struct conn_resize;
 	atomic_t nr_conns;		/* flows, templates not included */
 	atomic_t nr_tmpls;
+	atomic_t nr_conns6;		/* IPv6 flows and templates */
 	struct delayed_work gc_work;
 	struct llist_head sweep_loads;	/* dests, sched.c */
 	struct l4lb_conn_iter gc_iter;	/* a sweep's place, for gc_work */

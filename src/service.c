@@ -115,6 +115,8 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	}
 	list_add_tail(&svc->list, &ln->services);
 	WRITE_ONCE(ln->nr_services, ln->nr_services + 1);
+	if (svc->key.af == AF_INET6)
+		ln->nr_services6++;
 	ln->gen++;
 	return svc;
 
@@ -175,6 +177,8 @@ void l4lb_service_del(struct l4lb_service *svc)
 	rhashtable_remove_fast(&ln->svc_table, &svc->node, l4lb_svc_params);
 	list_del(&svc->list);
 	WRITE_ONCE(ln->nr_services, ln->nr_services - 1);
+	if (svc->key.af == AF_INET6)
+		ln->nr_services6--;
 	ln->gen++;
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
 		l4lb_dest_del(dest);
