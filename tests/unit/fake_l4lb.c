@@ -304,11 +304,14 @@ static void put_conn(uint8_t proto, const char *c, uint16_t cp, const char *v, u
 	fake_attr_u16(L4LB_CONN_A_CPORT, htons(cp));
 	fake_attr_addr(L4LB_CONN_A_VADDR, v);
 	fake_attr_u16(L4LB_CONN_A_VPORT, htons(vp));
+	if (!old_module())
+		fake_attr_u16(L4LB_CONN_A_DAF, fake_af(d));
 	fake_attr_addr(L4LB_CONN_A_DADDR, d);
 	fake_attr_u16(L4LB_CONN_A_DPORT, htons(dp));
 	fake_attr_u8(L4LB_CONN_A_STATE, state);
 	fake_attr_u32(L4LB_CONN_A_EXPIRES, expires);
-	fake_attr_u8(L4LB_CONN_A_FWD_METHOD, L4LB_FWD_MASQ);
+	fake_attr_u8(L4LB_CONN_A_FWD_METHOD, fake_af(c) == fake_af(d) ?
+			    L4LB_FWD_MASQ : L4LB_FWD_TUNNEL);
 	if (!old_module())
 		fake_attr_u32(L4LB_CONN_A_FLAGS, flags);
 	fake_nest_end(n);
@@ -387,6 +390,9 @@ static void handle_dump(const struct nlmsghdr *req, uint8_t cmd, const struct fa
 			 L4LB_TCP_NONE, 299000, L4LB_CONN_F_TEMPLATE);
 		put_conn(IPPROTO_UDP, "2001:db8::9", 40000, "2001:db8::53", 53, "2001:db8::2", 53,
 			 L4LB_TCP_NONE, 299000, 0);
+		/* Tunnelled to an IPv4 server. */
+		put_conn(IPPROTO_TCP, "2001:db8::7", 40001, "2001:db8::1", 80, "192.168.1.7", 80,
+			 L4LB_TCP_SYN_RECV, 59000, 0);
 		fake_msg_end(off);
 		break;
 	}

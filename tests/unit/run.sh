@@ -720,6 +720,7 @@ TCP 01:01  FIN_WAIT    10.0.0.4:1025      10.0.0.1:80        192.168.1.3:80
 TCP 14:59  ESTABLISHED 10.0.0.5:51234     10.0.0.1:80        192.168.1.2:80
 TCP 05:59  NONE        10.1.2.0:0         10.0.0.2:443       192.168.1.4:443
 UDP 04:59  UDP         10.0.0.9:40000     10.0.0.1:53        192.168.1.3:53
+TCP 00:59  SYN_RECV    [2001:db8::7]:40001 [2001:db8::1]:80   192.168.1.7:80
 TCP 14:59  ESTABLISHED [2001:db8::99]:51234 [2001:db8::1]:80   [2001:db8::10]:80
 TCP 04:59  NONE        [2001:db8:1:2::]:0 [2001:db8::1]:80   [2001:db8::10]:80
 UDP 04:59  UDP         [2001:db8::9]:40000 [2001:db8::53]:53  [2001:db8::2]:53"
@@ -729,11 +730,12 @@ end
 begin "IPv6: -Lc --json"
 run $V6 -L -c --json
 want_rc 0
-want_json "len(d) == 7 and d[4]['client'] == {'address': '2001:db8::99', 'port': 51234} and
-	d[4]['virtual'] == {'address': '2001:db8::1', 'port': 80} and
-	d[4]['server'] == {'address': '2001:db8::10', 'port': 80} and
-	d[5]['template'] is True and d[5]['client'] == {'address': '2001:db8:1:2::', 'port': 0} and
-	d[6]['protocol'] == 'UDP'"
+want_json "len(d) == 8 and d[5]['client'] == {'address': '2001:db8::99', 'port': 51234} and
+	d[5]['virtual'] == {'address': '2001:db8::1', 'port': 80} and
+	d[5]['server'] == {'address': '2001:db8::10', 'port': 80} and
+	d[6]['template'] is True and d[6]['client'] == {'address': '2001:db8:1:2::', 'port': 0} and
+	d[7]['protocol'] == 'UDP' and
+	d[4]['server'] == {'address': '192.168.1.7', 'port': 80} and d[4]['forward'] == 'Tunnel'"
 end
 
 SAVED6="-A -t 10.0.0.1:80 -s wlc

@@ -323,10 +323,12 @@ static void test_show_templates(void)
 {
 	struct list_opts text = { 0 }, json = { .json = true };
 	struct conn_entry c[2] = {
-		{ .af = AF_INET, .protocol = IPPROTO_UDP, .cport = 0, .vport = 53, .dport = 53,
+		{ .af = AF_INET, .daf = AF_INET, .protocol = IPPROTO_UDP,
+		  .cport = 0, .vport = 53, .dport = 53,
 		  .state = L4LB_TCP_NONE, .expires = 359000, .fwd = L4LB_FWD_ROUTE,
 		  .flags = L4LB_CONN_F_TEMPLATE },
-		{ .af = AF_INET, .protocol = IPPROTO_TCP, .cport = 0, .vport = 443, .dport = 443,
+		{ .af = AF_INET, .daf = AF_INET, .protocol = IPPROTO_TCP,
+		  .cport = 0, .vport = 443, .dport = 443,
 		  .state = L4LB_TCP_ESTABLISHED, .expires = 1000, .fwd = L4LB_FWD_MASQ,
 		  .flags = L4LB_CONN_F_TEMPLATE },
 	};
@@ -380,10 +382,12 @@ static void test_show_conns(void)
 {
 	struct list_opts text = { 0 }, json = { .json = true };
 	struct conn_entry c[2] = {
-		{ .af = AF_INET, .protocol = IPPROTO_UDP, .cport = 40000, .vport = 53,
+		{ .af = AF_INET, .daf = AF_INET, .protocol = IPPROTO_UDP,
+		  .cport = 40000, .vport = 53,
 		  .dport = 53, .state = L4LB_TCP_NONE, .expires = 299000,
 		  .fwd = L4LB_FWD_MASQ },
-		{ .af = AF_INET, .protocol = IPPROTO_TCP, .cport = 51234, .vport = 80,
+		{ .af = AF_INET, .daf = AF_INET, .protocol = IPPROTO_TCP,
+		  .cport = 51234, .vport = 80,
 		  .dport = 80, .state = L4LB_TCP_ESTABLISHED, .expires = 899500,
 		  .fwd = L4LB_FWD_ROUTE },
 	};
@@ -513,13 +517,16 @@ static void test_show_ipv6_conns(void)
 {
 	struct list_opts text = { 0 }, json = { .json = true };
 	struct conn_entry c[3] = {
-		{ .af = AF_INET6, .protocol = IPPROTO_TCP, .cport = 0, .vport = 80, .dport = 80,
+		{ .af = AF_INET6, .daf = AF_INET6, .protocol = IPPROTO_TCP,
+		  .cport = 0, .vport = 80, .dport = 80,
 		  .state = L4LB_TCP_NONE, .expires = 299000, .fwd = L4LB_FWD_ROUTE,
 		  .flags = L4LB_CONN_F_TEMPLATE },
-		{ .af = AF_INET6, .protocol = IPPROTO_TCP, .cport = 51234, .vport = 80,
+		{ .af = AF_INET6, .daf = AF_INET6, .protocol = IPPROTO_TCP,
+		  .cport = 51234, .vport = 80,
 		  .dport = 80, .state = L4LB_TCP_ESTABLISHED, .expires = 899999,
 		  .fwd = L4LB_FWD_ROUTE },
-		{ .af = AF_INET, .protocol = IPPROTO_TCP, .cport = 1025, .vport = 80, .dport = 80,
+		{ .af = AF_INET, .daf = AF_INET, .protocol = IPPROTO_TCP,
+		  .cport = 1025, .vport = 80, .dport = 80,
 		  .state = L4LB_TCP_SYN_RECV, .expires = 59000, .fwd = L4LB_FWD_MASQ },
 	};
 	char *out = NULL;

@@ -85,6 +85,7 @@ static const struct nla_policy conn_policy[L4LB_CONN_A_MAX + 1] = {
 	[L4LB_CONN_A_EXPIRES]		= { .type = NLA_U32 },
 	[L4LB_CONN_A_FWD_METHOD]	= { .type = NLA_U8 },
 	[L4LB_CONN_A_FLAGS]		= { .type = NLA_U32 },
+	[L4LB_CONN_A_DAF]		= { .type = NLA_U16 },
 };
 
 /* A growable array of fixed-size items; new items come zeroed. */
@@ -360,6 +361,8 @@ static int parse_conn_nest(struct nlattr *attr, void *arg)
 	c->cport = get_port(tb[L4LB_CONN_A_CPORT]);
 	get_addr(c->vaddr, tb[L4LB_CONN_A_VADDR]);
 	c->vport = get_port(tb[L4LB_CONN_A_VPORT]);
+	/* Modules before IPv6 do not say: the server is of the flow's family. */
+	c->daf = tb[L4LB_CONN_A_DAF] ? nla_get_u16(tb[L4LB_CONN_A_DAF]) : c->af;
 	get_addr(c->daddr, tb[L4LB_CONN_A_DADDR]);
 	c->dport = get_port(tb[L4LB_CONN_A_DPORT]);
 	c->state = get_u8(tb[L4LB_CONN_A_STATE]);

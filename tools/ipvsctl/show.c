@@ -277,7 +277,7 @@ void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
 			json_string(f, fmt_fwd(e->fwd));
 			json_endpoint(f, "client", e->af, e->caddr, e->cport);
 			json_endpoint(f, "virtual", e->af, e->vaddr, e->vport);
-			json_endpoint(f, "server", e->af, e->daddr, e->dport);
+			json_endpoint(f, "server", e->daf, e->daddr, e->dport);
 			fputc('}', f);
 		}
 		fputs("]\n", f);
@@ -293,7 +293,7 @@ void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
 			conn_state(e),
 			fmt_addr_port(c, sizeof(c), e->af, e->caddr, e->cport),
 			fmt_addr_port(v, sizeof(v), e->af, e->vaddr, e->vport),
-			fmt_addr_port(d, sizeof(d), e->af, e->daddr, e->dport));
+			fmt_addr_port(d, sizeof(d), e->daf, e->daddr, e->dport));
 	}
 }
 

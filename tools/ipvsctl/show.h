@@ -62,6 +62,7 @@ struct conn_entry {
 	uint16_t cport;
 	uint8_t vaddr[16];
 	uint16_t vport;
+	uint16_t daf;			/* TUN may cross families */
 	uint8_t daddr[16];
 	uint16_t dport;
 	uint8_t state;

@@ -166,6 +166,7 @@ enum l4lb_conn_attr {
 	L4LB_CONN_A_EXPIRES,	/* u32 milliseconds left */
 	L4LB_CONN_A_FWD_METHOD,	/* u8 */
 	L4LB_CONN_A_FLAGS,	/* u32: L4LB_CONN_F_* */
+	L4LB_CONN_A_DAF,	/* u16: DADDR's family (TUN may cross) */
 	__L4LB_CONN_A_MAX
 };
 #define L4LB_CONN_A_MAX (__L4LB_CONN_A_MAX - 1)
