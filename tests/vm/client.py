@@ -6,7 +6,8 @@
 # line on stdout, so that a suite pays python3's start-up once (it is slow
 # under TCG) and can keep connections open across commands.
 #
-# Commands (HOST PORT is the service to talk to):
+# Commands (HOST PORT is the service to talk to; HOST may be IPv6, and
+# addresses in answers are then written [ADDR]:PORT):
 #   ping                      -> pong
 #   tcp N HOST PORT           N short connections in turn, each sending
 #                             "hi", reading the answer's first word (the
@@ -18,6 +19,9 @@
 #   http N HOST PORT          N HTTP/1.0 GETs of / -> "ok BODY1 BODY2 ..."
 #   udp N HOST PORT           N datagrams, each from a fresh socket (so a
 #                             fresh source port) -> "ok NAME@SRCIP:SRCPORT ..."
+#   udpbig HOST PORT SIZE     one datagram of SIZE bytes (fragmented on the
+#                             way when SIZE is past the MTU) -> "ok NAME
+#                             LENGTH" of the answer, or "err ERRNO"
 #   udpconn HOST PORT         a connected UDP socket sends one datagram and
 #                             waits 3 s -> "ok ANSWER" or "err ECONNREFUSED"...
 #   pmtu HOST PORT SIZE       DF datagrams of SIZE bytes on a connected UDP
@@ -55,6 +59,16 @@ def errname(e):
     return type(e).__name__
 
 
+def family(host):
+    return socket.AF_INET6 if ':' in host else socket.AF_INET
+
+
+def addr_port(sa):
+    if ':' in sa[0]:
+        return '[%s]:%d' % (sa[0], sa[1])
+    return '%s:%d' % (sa[0], sa[1])
+
+
 def readline(sock):
     buf = b''
     while not buf.endswith(b'\n'):
@@ -84,9 +98,9 @@ def one_tcp(host, port):
 def tcp_from(lport, host, port):
     """One short connection (as one_tcp) from local port @lport."""
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        with socket.socket(family(host), socket.SOCK_STREAM) as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(('0.0.0.0', lport))
+            s.bind(('::' if ':' in host else '0.0.0.0', lport))
             s.settimeout(TIMEOUT)
             s.connect((host, port))
             s.sendall(b'hi\n')
@@ -119,11 +133,11 @@ def one_http(host, port):
 
 def one_udp(host, port):
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        with socket.socket(family(host), socket.SOCK_DGRAM) as s:
             s.settimeout(3.0)
             s.sendto(b'hi\n', (host, port))
             data, peer = s.recvfrom(2048)
-            return '%s@%s:%d' % (data.split()[0].decode(), peer[0], peer[1])
+            return '%s@%s' % (data.split()[0].decode(), addr_port(peer))
     except OSError as e:
         return 'ERR:' + errname(e)
 
@@ -143,8 +157,17 @@ def run(cmd, args):
         return 'ok ' + ' '.join(fn(host, port) for _ in range(n))
     if cmd == 'tcpfrom':
         return 'ok ' + tcp_from(int(args[0]), args[1], int(args[2]))
+    if cmd == 'udpbig':
+        with socket.socket(family(args[0]), socket.SOCK_DGRAM) as s:
+            s.settimeout(3.0)
+            try:
+                s.sendto(b'x' * int(args[2]), (args[0], int(args[1])))
+                data = s.recv(65535)
+                return 'ok %s %d' % (data.split()[0].decode(), len(data))
+            except OSError as e:
+                return 'err ' + errname(e)
     if cmd == 'udpconn':
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        with socket.socket(family(args[0]), socket.SOCK_DGRAM) as s:
             s.settimeout(3.0)
             try:
                 s.connect((args[0], int(args[1])))
@@ -154,22 +177,26 @@ def run(cmd, args):
                 return 'err ' + errname(e)
     if cmd == 'pmtu':
         # A DF datagram too big for the path: the path MTU the client's
-        # stack learns for HOST from the fragmentation-needed it gets back.
-        # (linux/in.h values; Python's socket module lacks some of them)
-        ip_mtu_discover, ip_pmtudisc_do, ip_mtu = 10, 2, 14
+        # stack learns for HOST from the fragmentation-needed (IPv6: packet
+        # too big) it gets back. (linux/in.h and in6.h values; Python's
+        # socket module lacks some of them)
         host, port, size = args[0], int(args[1]), int(args[2])
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.setsockopt(socket.IPPROTO_IP, ip_mtu_discover, ip_pmtudisc_do)
+        if ':' in host:
+            level, discover, do, opt, hdrs = socket.IPPROTO_IPV6, 23, 2, 24, 48
+        else:
+            level, discover, do, opt, hdrs = socket.IPPROTO_IP, 10, 2, 14, 28
+        with socket.socket(family(host), socket.SOCK_DGRAM) as s:
+            s.setsockopt(level, discover, do)
             s.connect((host, port))
-            mtu = s.getsockopt(socket.IPPROTO_IP, ip_mtu)
+            mtu = s.getsockopt(level, opt)
             deadline = time.monotonic() + 5
-            while mtu >= size + 28 and time.monotonic() < deadline:
+            while mtu >= size + hdrs and time.monotonic() < deadline:
                 try:
                     s.send(b'x' * size)
                 except OSError:
                     pass
                 time.sleep(0.2)
-                mtu = s.getsockopt(socket.IPPROTO_IP, ip_mtu)
+                mtu = s.getsockopt(level, opt)
             return 'ok %d' % mtu
     if cmd == 'connect':
         t = time.monotonic()
@@ -204,7 +231,7 @@ def run(cmd, args):
         return 'ok ' + line if line else 'err EOF'
     if cmd == 'peer':
         try:
-            return 'ok %s:%d' % held[args[0]].getpeername()
+            return 'ok ' + addr_port(held[args[0]].getpeername())
         except OSError as e:
             return 'err ' + errname(e)
     if cmd == 'close':

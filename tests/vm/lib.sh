@@ -327,6 +327,12 @@ nbatch() { ip -n "$NS_PREFIX$1" -batch -; }
 # CLIENT 10.0.0.2/24 -- c0 10.0.0.1/24 on DIRECTOR, which holds $VIP on lo
 # and forwards; server N (N from the end of its name) at 192.168.N.2/24
 # behind DIRECTOR's sN 192.168.N.1/24, routing through the director.
+# Dual-stack: the same with 2001:db8:c::2/64 -- 2001:db8:c::1/64, $VIP6 on
+# the director's lo (outside the client's prefix: IPv6 answers neighbour
+# solicitations only for addresses of the link they came on), servers at
+# 2001:db8:N::2/64 behind 2001:db8:N::1/64. No DAD: addresses are usable
+# at once.
+VIP6=2001:db8:f::100
 nat_site() {
 	local c=$1 d=$2 s i
 	shift 2
@@ -339,26 +345,33 @@ nat_site() {
 	} | ip -batch -
 	nbatch "$c" <<-EOF
 		addr add 10.0.0.2/24 dev eth0
+		addr add 2001:db8:c::2/64 dev eth0 nodad
 		link set eth0 up
 		route add default via 10.0.0.1
+		route add default via 2001:db8:c::1
 	EOF
 	{
 		echo "addr add 10.0.0.1/24 dev c0"
+		echo "addr add 2001:db8:c::1/64 dev c0 nodad"
 		echo "link set c0 up"
 		echo "addr add $VIP/32 dev lo"
+		echo "addr add $VIP6/128 dev lo"
 		for s in "$@"; do
 			i=${s##*[!0-9]}
 			echo "addr add 192.168.$i.1/24 dev s$i"
+			echo "addr add 2001:db8:$i::1/64 dev s$i nodad"
 			echo "link set s$i up"
 		done
 	} | nbatch "$d"
-	n "$d" sysctl -qw net.ipv4.ip_forward=1
+	n "$d" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	for s in "$@"; do
 		i=${s##*[!0-9]}
 		nbatch "$s" <<-EOF
 			addr add 192.168.$i.2/24 dev eth0
+			addr add 2001:db8:$i::2/64 dev eth0 nodad
 			link set eth0 up
 			route add default via 192.168.$i.1
+			route add default via 2001:db8:$i::1
 		EOF
 	done
 }

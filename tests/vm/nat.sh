@@ -557,6 +557,132 @@ else
 	show "ipvsctl --info" "$(vs d --info 2>&1)"
 fi
 
+# =============================================================== IPv6
+section "IPv6: listing"
+# The same site, dual-stack: the client at 2001:db8:c::2, the VIP $VIP6 on
+# the director, server N at 2001:db8:N::2, the same listeners (they bind ::).
+V6=[$VIP6]
+# block6 PROTO PORT : as block, for an IPv6 service on $VIP6.
+block6() {
+	vs d -Ln | awk -v key="$1  $V6:$2 " '
+		index($0, key) == 1 { on = 1; print; next }
+		on && /^  ->/ { print; next }
+		{ on = 0 }'
+}
+vs d -A -t "$V6:80" -s rr
+vs d -A -u "$V6:70" -s rr
+vs d -A -t "$V6:90" -s wrr
+for i in 3 1 2; do
+	vs d -a -t "$V6:80" -r "[2001:db8:$i::2]:8080" -m
+	vs d -a -u "$V6:70" -r "[2001:db8:$i::2]:7000" -m
+	vs d -a -t "$V6:90" -r "[2001:db8:$i::2]:9000" -m -w "$i"
+done
+check_text "IPv6 services listed after IPv4 ones, sorted, in brackets" \
+"TCP  [2001:db8:f::100]:80 rr
+  -> [2001:db8:1::2]:8080         Masq    1      0          0
+  -> [2001:db8:2::2]:8080         Masq    1      0          0
+  -> [2001:db8:3::2]:8080         Masq    1      0          0
+TCP  [2001:db8:f::100]:90 wrr
+  -> [2001:db8:1::2]:9000         Masq    1      0          0
+  -> [2001:db8:2::2]:9000         Masq    2      0          0
+  -> [2001:db8:3::2]:9000         Masq    3      0          0
+UDP  [2001:db8:f::100]:70 rr
+  -> [2001:db8:1::2]:7000         Masq    1      0          0
+  -> [2001:db8:2::2]:7000         Masq    1      0          0
+  -> [2001:db8:3::2]:7000         Masq    1      0          0" \
+	"$(vs d -Ln | sed -n '/^[TU][CD]P  \[/,$p')"
+rc=0
+out=$(vs d -a -t "$V6:80" -r 192.168.1.2:8080 -m 2>&1) || rc=$?
+check_eq "IPv6 service, IPv4 server over NAT: exit 1" 1 "$rc"
+check_match "IPv6 service, IPv4 server over NAT: the kernel says why" \
+	'other address family needs tunnelling' "$out"
+rc=0
+out=$(vs d -A -t "$V6:85" -s rr -p 60 -M 255.255.255.0 2>&1) || rc=$?
+check_eq "IPv6 service with a dotted netmask: exit 2 (bad usage)" 2 "$rc"
+check_match "IPv6 service with a dotted netmask: says a prefix length is needed" \
+	'prefix' "$out"
+
+section "IPv6: NAT over HTTP (curl)"
+check "s1 reachable over IPv6 through the director (no service)" \
+	wait_for -t 30 reach A 2001:db8:1::2 8080 server1
+urls=()
+for i in $(seq 30); do urls+=("http://$V6/"); done
+rc=0
+out=$(n c curl -g -sS -m 10 -w '%{num_connects} %{remote_ip}:%{remote_port}\n' \
+	"${urls[@]}" 2>&1) || rc=$?
+check_eq "IPv6: 30 curl requests: exit 0" 0 "$rc"
+# shellcheck disable=SC2046
+check_eq "IPv6: 30 curl requests over rr: 10/10/10" \
+	"server1=10 server2=10 server3=10" "$(tally $(grep -x 'server[0-9]' <<< "$out"))"
+check_eq "IPv6: every answer came from $V6:80, a new connection each" \
+	"1 $VIP6:80=30" \
+	"$(grep -vx 'server[0-9]' <<< "$out" | sort | uniq -c | awk '{ print $2, $3 "=" $1 }')"
+check_match "IPv6 -Lnc: a curl connection, client, VIP and server in brackets" \
+	"TCP +[0-9]{2}:[0-9]{2} +TIME_WAIT +\\[2001:db8:c::2\\]:[0-9]+ +\\[2001:db8:f::100\\]:80 +\\[2001:db8:[123]::2\\]:8080" \
+	"$(vs d -Lnc)"
+
+section "IPv6: wrr, UDP, reply un-NAT"
+ans=$(agent A tcp 60 "$VIP6" 90)
+check_spread "IPv6 wrr weights 1,2,3 over 60 connections: 10/20/30" "$ans" \
+	"server1=10 server2=20 server3=30"
+ans=$(agent A udp 30 "$VIP6" 70)
+check_spread "IPv6 UDP rr, 30 datagrams: 10/10/10" "${ans//@$V6:70/}" \
+	"server1=10 server2=10 server3=10"
+# shellcheck disable=SC2086
+bad=$(printf '%s\n' ${ans#ok } | grep -v "^server[123]@\\[$VIP6\\]:70\$" || true)
+check_eq "IPv6 UDP replies come from $V6:70 (un-NATed)" "" "$bad"
+ans=$(agent A open v6 "$VIP6" 90)
+check_match "IPv6 held TCP connection to $V6:90 established" '^ok server[123] [0-9]+$' "$ans"
+check_eq "IPv6 held connection's peer is $V6:90" "ok $V6:90" "$(agent A peer v6)"
+check_eq "IPv6 -Ln: the held connection is the one active" 1 \
+	"$(block6 TCP 90 | awk '$1 == "->" { s += $5 } END { print s + 0 }')"
+ss_out=$(n c ss -Htn state established)
+check_no_match "ss in the client: no real server address seen" '2001:db8:[123]::' "$ss_out"
+agent A close v6 > /dev/null
+# Reassembly: the client's stack fragments a 3000-byte datagram; the
+# director reassembles it to find the ports, and refragments after NAT.
+ans=$(agent A udpbig "$VIP6" 70 3000)
+check_match "IPv6 UDP, a fragmented 3000-byte datagram: answered whole" \
+	'^ok server[123] 3009$' "$ans"
+
+section "IPv6: ICMPv6 errors"
+vs d -A -u "$V6:71" -s rr
+vs d -a -u "$V6:71" -r "[2001:db8:1::2]:7001" -m
+check_eq "IPv6 UDP to a server port with no listener: ECONNREFUSED (ICMPv6 un-NATed)" \
+	"err ECONNREFUSED" "$(agent A udpconn "$VIP6" 71)"
+# As for IPv4: the director's link to s3 is narrowed to IPv6's minimum; a
+# datagram that no longer fits must come back as a packet too big quoting
+# the client's own packet (to the VIP).
+vs d -A -u "$V6:73" -s rr
+vs d -a -u "$V6:73" -r "[2001:db8:3::2]:7009" -m
+n d ip link set s3 mtu 1280
+check_eq "IPv6 NAT, datagram too big: the client learns path MTU 1280 for the VIP" \
+	"ok 1280" "$(agent A pmtu "$VIP6" 73 1400)"
+n d ip link set s3 mtu 1500
+vs d -A -t "$V6:96" -s wlc
+vs d -a -t "$V6:96" -r "[2001:db8:1::2]:8080" -m -w 0
+rc=0
+out=$(n c curl -g -sS -m 10 -w '%{time_total}' "http://$V6:96/" 2>&1) || rc=$?
+check_eq "IPv6, all weights 0: curl exit 7 (could not connect)" 7 "$rc"
+t=${out##*$'\n'}
+t=${t##*[!0-9.]}
+check_match "IPv6, all weights 0: refused at once by an ICMPv6 error (took ${t:-?} s)" \
+	'^[0-2]\.' "$t"
+
+section "IPv6: persistence by prefix"
+vs d -A -t "$V6:91" -s rr -p 300 -M 64
+for i in 1 2 3; do vs d -a -t "$V6:91" -r "[2001:db8:$i::2]:9001" -m; done
+ans=$(agent A tcp 6 "$VIP6" 91)
+# shellcheck disable=SC2086
+check_match "IPv6 -p -M 64: six connections, one server" \
+	'^server[123]=6$' "$(tally ${ans#ok })"
+check_match "IPv6 -Lnc: the template is the client's /64" \
+	"TCP +[0-9]{2}:[0-9]{2} +NONE +\\[2001:db8:c::\\]:0 +\\[2001:db8:f::100\\]:91 +\\[2001:db8:[123]::2\\]:9001" \
+	"$(vs d -Lnc)"
+check_match "IPv6 -Ln shows the prefix length as the mask" \
+	"^TCP  \\[2001:db8:f::100\\]:91 rr persistent 300 mask 64\$" \
+	"$(block6 TCP 91 | head -n 1)"
+
 # ============================================================== clear
 section "clear"
 ans=$(agent A open clr $VIP 90)

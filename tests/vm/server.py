@@ -9,6 +9,7 @@
 # TCP: for every line received, answers "NAME LINE"; connections stay open
 # as long as the client keeps them (for the held-open connection tests).
 # UDP: answers every datagram with "NAME DATA".
+# Both IPv4 and IPv6: every socket is IPv6 with IPV6_V6ONLY off.
 import argparse
 import socket
 import sys
@@ -25,10 +26,16 @@ def tcp_conn(name, conn):
                 return
 
 
-def tcp_server(name, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def dual_stack(kind, port):
+    s = socket.socket(socket.AF_INET6, kind)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(('0.0.0.0', port))
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(('::', port))
+    return s
+
+
+def tcp_server(name, port):
+    s = dual_stack(socket.SOCK_STREAM, port)
     s.listen(128)
     while True:
         conn, _ = s.accept()
@@ -37,11 +44,9 @@ def tcp_server(name, port):
 
 
 def udp_server(name, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(('0.0.0.0', port))
+    s = dual_stack(socket.SOCK_DGRAM, port)
     while True:
-        data, peer = s.recvfrom(2048)
+        data, peer = s.recvfrom(65535)
         s.sendto(name + b' ' + data.rstrip(b'\r\n') + b'\n', peer)
 
 
