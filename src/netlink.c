@@ -414,6 +414,12 @@ static int l4lb_nl_dest_parse(struct genl_info *info,
 				    "real server address must be a non-loopback unicast address");
 		return -EINVAL;
 	}
+	/* As IPVS: without an interface, a link-local address names no host. */
+	if (*af == AF_INET6 && ipv6_addr_type(&addr->in6) & IPV6_ADDR_LINKLOCAL) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_ADDR],
+				    "real server address must not be link-local");
+		return -EINVAL;
+	}
 	*port = tb[L4LB_DEST_A_PORT] ? nla_get_be16(tb[L4LB_DEST_A_PORT]) :
 				       svc->key.port;
 	if (!*port) {
