@@ -251,8 +251,12 @@ ns_add e
 nip e link add dum0 type dummy
 ifup e dum0 192.168.7.1/24
 nip e route add 198.51.100.0/24 via 192.168.7.2
+nip e addr add 2001:db8:7::1/64 dev dum0 nodad
+nip e route add 2001:db8:51::/48 via 2001:db8:7::2
 vs e -A -t 10.1.1.1:80 -s rr
 vs e -a -t 10.1.1.1:80 -r 192.168.7.2:8080 -m
+vs e -A -t '[2001:db8::1]:80' -s rr
+vs e -a -t '[2001:db8::1]:80' -r '[2001:db8:7::2]:8080' -m
 e_list=$(vs e -Ln)
 while IFS='|' read -r args msg; do
 	rc=0
@@ -282,8 +286,50 @@ done <<'EOF'
 -a -t 10.1.1.1:80 -r 203.0.113.9 -g|no unicast route to the real server from this namespace
 -a -t 10.1.1.1:80 -r 203.0.113.9 -i|no unicast route to the real server from this namespace
 -a -t 10.1.1.1:80 -r 198.51.100.7 -g|direct routing (-g) needs the real server on a directly connected network; use -i to tunnel
+-A -t [2001:db8::1]:80|service already exists
+-E -t [2001:db8::9]:80 -s wrr|no such service
+-a -t [2001:db8::1]:80 -r [2001:db8:7::2]:8080 -m -w 5|real server already exists
+-e -t [2001:db8::1]:80 -r [2001:db8:7::9]:8080 -m -w 2|no such real server in this service
+-A -t [ff02::1]:80|service address must be a unicast address
+-A -u [::]:53|service address must be a unicast address
+-A -t [::ffff:10.1.1.1]:80|service address must be a unicast address
+-a -t [2001:db8::1]:80 -r [::1]:8080 -m|real server address must be a non-loopback unicast address
+-a -t [2001:db8::1]:80 -r [ff05::2]:8080 -m|real server address must be a non-loopback unicast address
+-a -t [2001:db8::1]:80 -r [fe80::2]:8080 -m|real server address must not be link-local
+-a -t [2001:db8::1]:80 -r [2001:db8:99::9] -g|no unicast route to the real server from this namespace
+-a -t [2001:db8::1]:80 -r [2001:db8:99::9] -i|no unicast route to the real server from this namespace
+-a -t [2001:db8::1]:80 -r [2001:db8:51::7] -g|direct routing (-g) needs the real server on a directly connected network; use -i to tunnel
+-a -t 10.1.1.1:80 -r [2001:db8:99::9] -i|no unicast route to the real server from this namespace
 EOF
 check_eq "rejected commands left netns e's table alone" "$e_list" "$(vs e -Ln)"
+
+section "IPv6 configuration: mixed families over tunnels, edits, save and restore"
+restore_e() { vs e -C && vs e -R; }
+base=$(vs e -S -n)
+check_rc "IPv4 service, IPv6 server over a tunnel (-i)" 0 \
+	vs e -a -t 10.1.1.1:80 -r '[2001:db8:7::3]' -i
+check_rc "IPv6 service, IPv4 server over a tunnel (-i)" 0 \
+	vs e -a -t '[2001:db8::1]:80' -r 192.168.7.3 -i -w 2
+check_rc "-E an IPv6 service: wlc, persistent by /48" 0 \
+	vs e -E -t '[2001:db8::1]:80' -s wlc -p 120 -M 48
+check_rc "-e an IPv6 server's weight" 0 \
+	vs e -e -t '[2001:db8::1]:80' -r '[2001:db8:7::2]:8080' -m -w 4
+check_rc "-A an IPv6 UDP service" 0 vs e -A -u '[2001:db8::53]:53' -s rr
+saved=$(vs e -S -n)
+check_text "-S -n: IPv6 in brackets, -M as a prefix length, mixed families" \
+"-A -t 10.1.1.1:80 -s rr
+-a -t 10.1.1.1:80 -r 192.168.7.2:8080 -m -w 1
+-a -t 10.1.1.1:80 -r [2001:db8:7::3]:80 -i -w 1
+-A -t [2001:db8::1]:80 -s wlc -p 120 -M 48
+-a -t [2001:db8::1]:80 -r 192.168.7.3:80 -i -w 2
+-a -t [2001:db8::1]:80 -r [2001:db8:7::2]:8080 -m -w 4
+-A -u [2001:db8::53]:53 -s rr" "$saved"
+before=$(vs e -Ln)
+check_rc "-C, then -R of the saved table" 0 restore_e <<< "$saved"
+check_eq "-R: the listing is back as it was" "$before" "$(vs e -Ln)"
+check_eq "-R: -S -n reads back the same" "$saved" "$(vs e -S -n)"
+restore_e <<< "$base"
+check_eq "-R of the first save: netns e's table as before" "$e_list" "$(vs e -Ln)"
 
 section "clear and unload"
 check_rc "ipvsctl -C" 0 "$IPVSCTL" -C

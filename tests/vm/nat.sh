@@ -593,9 +593,9 @@ UDP  [2001:db8:f::100]:70 rr
 	"$(vs d -Ln | sed -n '/^[TU][CD]P  \[/,$p')"
 rc=0
 out=$(vs d -a -t "$V6:80" -r 192.168.1.2:8080 -m 2>&1) || rc=$?
-check_eq "IPv6 service, IPv4 server over NAT: exit 1" 1 "$rc"
-check_match "IPv6 service, IPv4 server over NAT: the kernel says why" \
-	'other address family needs tunnelling' "$out"
+check_eq "IPv6 service, IPv4 server over NAT: exit 2 (bad usage)" 2 "$rc"
+check_match "IPv6 service, IPv4 server over NAT: says only a tunnel crosses families" \
+	'only a tunnel crosses address families' "$out"
 rc=0
 out=$(vs d -A -t "$V6:85" -s rr -p 60 -M 255.255.255.0 2>&1) || rc=$?
 check_eq "IPv6 service with a dotted netmask: exit 2 (bad usage)" 2 "$rc"
