@@ -16,6 +16,8 @@
 #                      | ip_forward=1     |
 #                      +------------------+
 #  "v": a namespace with in-tree ip_vs, for an ipvsadm-written save file.
+#  Dual-stack (tests/vm/lib.sh's nat_site): the client also holds
+#  2001:db8:c::2 and ::3, the director $VIP6, server N 2001:db8:N::2.
 #
 # Every real server runs tests/vm/server.py answering with its name on TCP
 # :9000 (line echo, held open as long as the client wants) and UDP :7000.
@@ -33,6 +35,7 @@ topology() {
 	nat_site c d s1 s2 s3
 	ns_add v
 	nip c addr add 10.0.0.3/24 dev eth0
+	nip c addr add 2001:db8:c::3/64 dev eth0 nodad
 	for i in 1 2 3; do
 		start_server "s$i" "s$i" --tcp 9000 --udp 7000
 	done
@@ -260,6 +263,27 @@ test_persistence() {
 	)
 	check_match "persistence -M /24: two clients of one network share a server" \
 		'^(s1 s1 s1 s1 s1 s1|s2 s2 s2 s2 s2 s2)$' "$got"
+
+	vs d -A -t "[$VIP6]:9108" -s rr -p 60 -M 64
+	vs d -a -t "[$VIP6]:9108" -r '[2001:db8:1::2]:9000' -m
+	vs d -a -t "[$VIP6]:9108" -r '[2001:db8:2::2]:9000' -m
+	got=$(n c python3 - "$VIP6" <<-'EOF'
+		import socket, sys
+		out = []
+		for src in ['2001:db8:c::2', '2001:db8:c::3'] * 3:
+		    s = socket.create_connection((sys.argv[1], 9108), timeout=5,
+		                                 source_address=(src, 0))
+		    s.sendall(b'who\n')
+		    out.append(s.recv(100).split()[0].decode())
+		    s.close()
+		print(' '.join(out))
+	EOF
+	)
+	check_match "IPv6 persistence -M 64: two clients of one /64 share a server" \
+		'^(s1 s1 s1 s1 s1 s1|s2 s2 s2 s2 s2 s2)$' "$got"
+	check_match "IPv6 persistence: one template, for the /64" \
+		"NONE +\\[2001:db8:c::\\]:0 +\\[$VIP6\\]:9108 " \
+		"$(vs d -Lnc | grep -F "[$VIP6]:9108 ")"
 }
 
 test_save_restore() {
@@ -301,12 +325,53 @@ test_save_restore() {
 	n v ipvsadm -A -u 10.9.9.9:53 -s sh
 	n v ipvsadm -E -u 10.9.9.9:53 -s rr
 	n v ipvsadm -a -u 10.9.9.9:53 -r 192.168.3.2:53 -m
+	n v ipvsadm -A -t '[2001:db8::9]:80' -s wlc -p 300 -M 64
+	n v ipvsadm -a -t '[2001:db8::9]:80' -r '[2001:db8:1::2]:80' -m -w 2
+	n v ipvsadm -a -t '[2001:db8::9]:80' -r '[2001:db8:2::2]:8080' -m
+	n v ipvsadm -A -u '[2001:db8::9]:53' -s rr
+	n v ipvsadm -a -u '[2001:db8::9]:53' -r '[2001:db8:3::2]:53' -m
 	saved=$(n v ipvsadm -S -n)
 	vs d -C
 	printf '%s\n' "$saved" | vs d -R
-	check_text "restore: an ipvsadm -Sn file restores unchanged" \
+	check_text "restore: an ipvsadm -Sn file, IPv6 too, restores unchanged" \
 		"$saved" "$(vs d -S -n)"
 	n v ipvsadm -C
+}
+
+test_ipv6() {
+	local got
+
+	section "IPv6: expire_nodest_conn, conn_max, counters"
+	vs d -A -t "[$VIP6]:9111" -s rr
+	vs d -a -t "[$VIP6]:9111" -r '[2001:db8:1::2]:9000' -m
+	got=$(agent c open keep6 "$VIP6" 9111)
+	check_match "IPv6 nodest: held connection to s1" "^ok s1 " "$got"
+	vs d -d -t "[$VIP6]:9111" -r '[2001:db8:1::2]:9000'
+	check_match "IPv6 nodest=0: the flow keeps its deleted server" "^ok s1 " \
+		"$(agent c send keep6 hello)"
+	n d sysctl -qw net.l4lb.expire_nodest_conn=1
+	check_match "IPv6 nodest=1: the flow to the deleted server is cut" "^err " \
+		"$(agent c send keep6 again)"
+	agent c close keep6 > /dev/null
+	n d sysctl -qw net.l4lb.expire_nodest_conn=0
+
+	vs d -A -t "[$VIP6]:9112" -s rr
+	for i in 1 2 3; do
+		vs d -a -t "[$VIP6]:9112" -r "[2001:db8:$i::2]:9000" -m
+	done
+	n d sysctl -qw net.l4lb.conn_max=$(( $(vs d --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p') + 1 ))
+	agent c open m6 "$VIP6" 9112 > /dev/null
+	check_match "IPv6 conn_max: the connection beyond the limit is refused" \
+		"^err ETIMEDOUT" "$(agent c connect "$VIP6" 9112)"
+	check_match "IPv6 conn_max: the held connection keeps working" "^ok s[123] " \
+		"$(agent c send m6 x)"
+	n d sysctl -qw net.l4lb.conn_max=0
+	agent c close m6 > /dev/null
+
+	vs d -Z
+	agent c tcp 30 "$VIP6" 9112 > /dev/null
+	got=$(vs d -Ln --stats --exact -t "[$VIP6]:9112" | sed -n 4p)
+	check_match "IPv6 stats: 30 connections counted" "^TCP +\\[$VIP6\\]:9112 +30 " "$got"
 }
 
 test_stats_rates_json() {
@@ -348,7 +413,7 @@ klog_mark
 topology
 run_tests test_sysctl_ranges test_expire_nodest test_conn_max \
 	test_timeouts_sloppy test_idle_timeout test_conn_reuse test_persistence \
-	test_save_restore test_stats_rates_json
+	test_save_restore test_ipv6 test_stats_rates_json
 vs d -C
 unload_module
 klog_check "kernel log clean after unload"
