@@ -296,6 +296,22 @@ for i in 1 2 3 4; do
 	esac
 done
 check "(c) held connections to s1 and s4 ($h1, $h4)" test -n "$h1" -a -n "$h4"
+# The same over IPv6: an IPv6 route cached for s4 holds the director's
+# link to it, which must not keep the dead namespace from going.
+vs d -A -t "[$VIP6]:94" -s rr
+vs d -a -t "[$VIP6]:94" -r '[2001:db8:1::2]:9004' -m
+vs d -a -t "[$VIP6]:94" -r '[2001:db8:4::2]:9004' -m
+g1=
+g4=
+for i in 1 2 3 4; do
+	ans=$(agent A open g$i "$VIP6" 94)
+	case $(open_name "$ans") in
+	s1) [ -n "$g1" ] && agent A close "g$i" > /dev/null || g1=g$i ;;
+	s4) [ -n "$g4" ] && agent A close "g$i" > /dev/null || g4=g$i ;;
+	*) agent A close "g$i" > /dev/null ;;
+	esac
+done
+check "(c) IPv6 held connections to s1 and s4 ($g1, $g4)" test -n "$g1" -a -n "$g4"
 agent A tcp 4 $VIP 94 > /dev/null
 before=$(conns_of 94 | grep -c ' 192\.168\.4\.2:9004' || true)
 # A dead machine: its processes and its namespace go, so does the veth.
@@ -309,6 +325,8 @@ check_eq "(c) s4's $before flows stay in the table meanwhile" "$before" \
 	"$(conns_of 94 | grep -c ' 192\.168\.4\.2:9004' || true)"
 check_match "(c) the connection to s1 keeps working" "^ok s1 alive" \
 	"$(agent A send "$h1" alive)"
+check_match "(c) IPv6: the connection to s1 keeps working" "^ok s1 alive6" \
+	"$(agent A send "$g1" alive6)"
 check_match "(c) s4 is still configured" "^192\\.168\\.4\\.2:9004 " "$(dest_cols 94 | tail -n 1)"
 check_rc "(c) ipvsctl -d the dead server" 0 vs d -d -t $VIP:94 -r 192.168.4.2:9004
 t=$SECONDS
@@ -320,8 +338,15 @@ check_eq "(c) no ESTABLISHED flow to s4 left" "" \
 	"$(conns_of 94 | grep ' 192\.168\.4\.2:9004' | grep ESTABLISHED || true)"
 ans=$(agent A tcp 6 $VIP 94)
 check_eq "(c) new connections all go to s1" "s1=6" "$(tally ${ans#ok })"
-agent A close "$h1" > /dev/null
-agent A close "$h4" > /dev/null
+check_rc "(c) IPv6: ipvsctl -d the dead server" 0 \
+	vs d -d -t "[$VIP6]:94" -r '[2001:db8:4::2]:9004'
+check_match "(c) IPv6: the held connection to dead s4 is reset" \
+	"^err (ECONNRESET|EPIPE|EOF)" "$(agent A send "$g4" anyone)"
+ans=$(agent A tcp 6 "$VIP6" 94)
+check_eq "(c) IPv6: new connections all go to s1" "s1=6" "$(tally ${ans#ok })"
+for h in "$h1" "$h4" "$g1" "$g4"; do
+	agent A close "$h" > /dev/null
+done
 n d sysctl -qw net.l4lb.expire_nodest_conn=0
 klog_check "(c) kernel log clean"
 
@@ -561,11 +586,19 @@ vs db -A -t $VIP:91 -s wlc -p 60
 vs db -a -t $VIP:91 -r 192.168.1.2:9001 -m
 vs db -A -u $VIP:70 -s rr
 vs db -a -u $VIP:70 -r 192.168.1.2:7000 -m
+vs db -A -t "[$VIP6]:90" -s rr
+vs db -a -t "[$VIP6]:90" -r '[2001:db8:1::2]:9000' -m
+vs db -A -u "[$VIP6]:70" -s rr
+vs db -a -u "[$VIP6]:70" -r '[2001:db8:1::2]:7000' -m
 held=
 for i in 1 2 3; do
 	held+=" $(open_name "$(agent B open b$i $VIP 90)")"
+	held+=" $(open_name "$(agent B open b6$i "$VIP6" 90)")"
 done
-check_eq "(f) site B: 3 held connections" " sb1 sb1 sb1" "$held"
+check_eq "(f) site B: 3 held connections each over IPv4 and IPv6" \
+	" sb1 sb1 sb1 sb1 sb1 sb1" "$held"
+ans=$(agent B udp 3 "$VIP6" 70)
+check_match "(f) site B: IPv6 UDP flows" '^ok (sb1@\[[0-9a-f:]+\]:[0-9]+ ?){3}$' "$ans"
 ans=$(agent B tcp 3 $VIP 91)
 check_eq "(f) site B: persistent service" "ok sb1 sb1 sb1" "$ans"
 ans=$(agent B udp 3 $VIP 70)
@@ -628,6 +661,7 @@ check_match "(g) HTTP through the VIP after the reload" "^ok s[12] s[12]$" \
 	"$(agent A http 2 $VIP 80)"
 ans=$(agent A tcp 6 $VIP 91)
 check_eq "(g) rr after the reload: 2/2/2" "s1=2 s2=2 s3=2" "$(tally ${ans#ok })"
+check_eq "(g) the IPv6 service is back too" "ok s1 s1" "$(agent A tcp 2 "$VIP6" 94)"
 klog_check "(g) kernel log clean"
 
 # ====================================================== final unload
