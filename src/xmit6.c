@@ -96,19 +96,30 @@ static struct dst_entry *l4lb_dest_route6(struct net *net,
 static void l4lb_send6(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst)
 {
+	u16 frag_max_size = IP6CB(skb)->frag_max_size;
+
 	skb_dst_drop(skb);
 	skb_dst_set_noref(skb, dst);
 	nf_reset_ct(skb);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	/* A reassembled request leaves in fragments no larger than it came. */
+	IP6CB(skb)->frag_max_size = frag_max_size;
 	ip6_local_out(net, NULL, skb);
 }
 
-/* A request that will not fit in @mtu: packet too big, as a router says. */
+/*
+ * A request that will not fit in @mtu: packet too big, as a router says.
+ * One that nf_defrag_ipv6 reassembled is judged by its largest fragment,
+ * which is what the client sent and what the output path sends again.
+ */
 bool l4lb_too_big6(struct sk_buff *skb, unsigned int mtu)
 {
+	u16 frag_max = IP6CB(skb)->frag_max_size;
+
 	if (mtu < IPV6_MIN_MTU)
 		mtu = IPV6_MIN_MTU;
-	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+	if (frag_max ? frag_max <= mtu :
+	    skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
 			      skb->len <= mtu)
 		return false;
 	icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
