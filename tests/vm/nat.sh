@@ -626,7 +626,7 @@ ans=$(agent A tcp 60 "$VIP6" 90)
 check_spread "IPv6 wrr weights 1,2,3 over 60 connections: 10/20/30" "$ans" \
 	"server1=10 server2=20 server3=30"
 ans=$(agent A udp 30 "$VIP6" 70)
-check_spread "IPv6 UDP rr, 30 datagrams: 10/10/10" "${ans//@$V6:70/}" \
+check_spread "IPv6 UDP rr, 30 datagrams: 10/10/10" "${ans//"@$V6:70"/}" \
 	"server1=10 server2=10 server3=10"
 # shellcheck disable=SC2086
 bad=$(printf '%s\n' ${ans#ok } | grep -v "^server[123]@\\[$VIP6\\]:70\$" || true)
