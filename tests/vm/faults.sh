@@ -285,33 +285,28 @@ klog_check "(b) kernel log clean"
 section "(c) a server's namespace deleted with connections to it"
 klog_mark
 # expire_nodest_conn is still 1.
-h1=
-h4=
-for i in 1 2 3 4; do
-	ans=$(agent A open h$i $VIP 94)
-	case $(open_name "$ans") in
-	s1) [ -n "$h1" ] && agent A close "h$i" > /dev/null || h1=h$i ;;
-	s4) [ -n "$h4" ] && agent A close "h$i" > /dev/null || h4=h$i ;;
-	*) agent A close "h$i" > /dev/null ;;
-	esac
-done
-check "(c) held connections to s1 and s4 ($h1, $h4)" test -n "$h1" -a -n "$h4"
+# hold_s1_s4 ID HOST : hold connections ID1.. to HOST:94 until one is
+# with s1 and one with s4, closing the others; "S1-ID S4-ID", "-" for none.
+hold_s1_s4() {
+	local i c1=- c4=-
+	for i in 1 2 3 4; do
+		case $(open_name "$(agent A open "$1$i" "$2" 94)") in
+		s1) [ "$c1" = - ] && c1=$1$i || agent A close "$1$i" > /dev/null ;;
+		s4) [ "$c4" = - ] && c4=$1$i || agent A close "$1$i" > /dev/null ;;
+		*) agent A close "$1$i" > /dev/null ;;
+		esac
+	done
+	echo "$c1 $c4"
+}
+read -r h1 h4 <<< "$(hold_s1_s4 h $VIP)"
+check "(c) held connections to s1 and s4 ($h1, $h4)" test "$h1" != - -a "$h4" != -
 # The same over IPv6: an IPv6 route cached for s4 holds the director's
 # link to it, which must not keep the dead namespace from going.
 vs d -A -t "[$VIP6]:94" -s rr
 vs d -a -t "[$VIP6]:94" -r '[2001:db8:1::2]:9004' -m
 vs d -a -t "[$VIP6]:94" -r '[2001:db8:4::2]:9004' -m
-g1=
-g4=
-for i in 1 2 3 4; do
-	ans=$(agent A open g$i "$VIP6" 94)
-	case $(open_name "$ans") in
-	s1) [ -n "$g1" ] && agent A close "g$i" > /dev/null || g1=g$i ;;
-	s4) [ -n "$g4" ] && agent A close "g$i" > /dev/null || g4=g$i ;;
-	*) agent A close "g$i" > /dev/null ;;
-	esac
-done
-check "(c) IPv6 held connections to s1 and s4 ($g1, $g4)" test -n "$g1" -a -n "$g4"
+read -r g1 g4 <<< "$(hold_s1_s4 g "$VIP6")"
+check "(c) IPv6 held connections to s1 and s4 ($g1, $g4)" test "$g1" != - -a "$g4" != -
 agent A tcp 4 $VIP 94 > /dev/null
 before=$(conns_of 94 | grep -c ' 192\.168\.4\.2:9004' || true)
 # A dead machine: its processes and its namespace go, so does the veth.

@@ -57,6 +57,23 @@ service() {
 	done
 }
 
+# from_each HOST PORT SRC1 SRC2 : three rounds of one connection from each
+# source address; the names of the servers that answered, in order.
+from_each() {
+	n c python3 - "$@" <<-'EOF'
+		import socket, sys
+		host, port, srcs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+		out = []
+		for src in srcs * 3:
+		    s = socket.create_connection((host, port), timeout=5,
+		                                 source_address=(src, 0))
+		    s.sendall(b'who\n')
+		    out.append(s.recv(100).split()[0].decode())
+		    s.close()
+		print(' '.join(out))
+	EOF
+}
+
 # conns PORT : the -Lnc lines of service VIP:PORT.
 conns() { vs d -Lnc | grep -E " $VIP:$1 " || true; }
 
@@ -249,36 +266,14 @@ test_persistence() {
 	vs d -A -t "$VIP:9108" -s rr -p 60 -M 255.255.255.0
 	vs d -a -t "$VIP:9108" -r 192.168.1.2:9000 -m
 	vs d -a -t "$VIP:9108" -r 192.168.2.2:9000 -m
-	got=$(n c python3 - "$VIP" <<-'EOF'
-		import socket, sys
-		out = []
-		for src in ['10.0.0.2', '10.0.0.3'] * 3:
-		    s = socket.create_connection((sys.argv[1], 9108), timeout=5,
-		                                 source_address=(src, 0))
-		    s.sendall(b'who\n')
-		    out.append(s.recv(100).split()[0].decode())
-		    s.close()
-		print(' '.join(out))
-	EOF
-	)
+	got=$(from_each "$VIP" 9108 10.0.0.2 10.0.0.3)
 	check_match "persistence -M /24: two clients of one network share a server" \
 		'^(s1 s1 s1 s1 s1 s1|s2 s2 s2 s2 s2 s2)$' "$got"
 
 	vs d -A -t "[$VIP6]:9108" -s rr -p 60 -M 64
 	vs d -a -t "[$VIP6]:9108" -r '[2001:db8:1::2]:9000' -m
 	vs d -a -t "[$VIP6]:9108" -r '[2001:db8:2::2]:9000' -m
-	got=$(n c python3 - "$VIP6" <<-'EOF'
-		import socket, sys
-		out = []
-		for src in ['2001:db8:c::2', '2001:db8:c::3'] * 3:
-		    s = socket.create_connection((sys.argv[1], 9108), timeout=5,
-		                                 source_address=(src, 0))
-		    s.sendall(b'who\n')
-		    out.append(s.recv(100).split()[0].decode())
-		    s.close()
-		print(' '.join(out))
-	EOF
-	)
+	got=$(from_each "$VIP6" 9108 2001:db8:c::2 2001:db8:c::3)
 	check_match "IPv6 persistence -M 64: two clients of one /64 share a server" \
 		'^(s1 s1 s1 s1 s1 s1|s2 s2 s2 s2 s2 s2)$' "$got"
 	check_match "IPv6 persistence: one template, for the /64" \
