@@ -8,6 +8,8 @@
  * routers never fragment: a request too big for the server's path gets a
  * packet too big before any rewriting, quoting it as the client sent it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/icmpv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -263,7 +265,7 @@ unsigned int l4lb_xmit_dr6(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 	if (((struct rt6_info *)dst)->rt6i_flags & RTF_GATEWAY) {
 		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
-		net_warn_ratelimited("l4lb: DR server %pI6c is not on-link: dropping\n",
+		net_warn_ratelimited("DR server %pI6c is not on-link: dropping\n",
 				     &cp->dest->addr.in6);
 		return NF_DROP;
 	}
