@@ -2,7 +2,7 @@
 /*
  * genl_fuzz - a generic-netlink fuzzer for the "l4lb" family.
  *
- *   genl_fuzz [-n COUNT] [-s SEED] [-a VIP] [-r] [-v]
+ *   genl_fuzz [-n COUNT] [-s SEED] [-a VIP]... [-r] [-v]
  *
  *   -n COUNT  messages to send (default 100000)
  *   -s SEED   random seed (default: from the clock; always printed, so a
@@ -10,7 +10,8 @@
  *             COUNT only, never on the kernel's answers)
  *   -a VIP    also use VIP (1 time in 4) as a service address: the one
  *             that carries live traffic during the run, so that services
- *             come and go under packets
+ *             come and go under packets; once per family (an IPv4 and an
+ *             IPv6 one)
  *   -r        read-only expectation (run it without CAP_NET_ADMIN): every
  *             mutating command must be refused with EPERM and the
  *             configuration must be the same afterwards
@@ -21,7 +22,12 @@
  *  A  well-formed requests for every command of the uapi enum, with values
  *     that are random but plausible (VIPs in a small pool so that services
  *     are reused, valid and invalid schedulers, weights, methods, timeouts,
- *     masks) and, now and then, a required attribute left out.
+ *     masks) and, now and then, a required attribute left out. A third of
+ *     the services are IPv6: 16-byte addresses (valid, v4-mapped,
+ *     loopback, multicast, unspecified), prefix lengths (0..255, and of
+ *     the wrong size), the IPv4 netmask on them and the prefix length on
+ *     IPv4 ones, real servers of the other family with and without
+ *     tunnelling, addresses of the wrong family or attribute length.
  *  B  mutations: wrong attribute types and lengths, truncated or oversized
  *     nla_len, unknown attributes, garbage and deep nesting inside nests,
  *     NLA_F_NESTED flipped, strings without NUL, unknown commands, random
@@ -475,7 +481,12 @@ static void msg_finish(void)
 
 /* -------------------------------------------------------- value pools */
 
-static uint32_t extra_vip;		/* -a: a VIP under live traffic */
+static uint32_t extra_vip;		/* -a: VIPs under live traffic */
+static struct in6_addr extra_vip6;
+static bool have_vip6;
+
+/* The family of the service being built: its dests' default family. */
+static uint16_t cur_svc_af = AF_INET;
 
 static uint32_t pick_vip(void)
 {
@@ -517,6 +528,104 @@ static uint32_t pick_rip(void)
 	return a.s_addr;
 }
 
+/*
+ * IPv6 addresses that a service or a server may not have (::, ::1,
+ * multicast, v4-mapped), and some it may (link-local, v4-compatible,
+ * unique local).
+ */
+static const char *const odd6[] = {
+	"::", "::1", "ff02::1", "ff05::1:3", "ff0e::101",
+	"::ffff:10.99.0.1", "::ffff:192.168.1.2", "::ffff:127.0.0.1",
+	"::ffff:0.0.0.0", "fe80::1", "::10.99.0.1", "fd00::1",
+	"2001:db8::", "::2",
+};
+
+static void pick_vip6(struct in6_addr *a)
+{
+	if (one_in(12)) {
+		inet_pton(AF_INET6, odd6[rnd(ARRAY_SIZE(odd6))], a);
+		return;
+	}
+	if (one_in(50)) {
+		rnd_bytes(a, sizeof(*a));
+		return;
+	}
+	if (have_vip6 && one_in(4)) {
+		*a = extra_vip6;
+		return;
+	}
+	/* 2001:db8:99:N::M, a pool as small as the IPv4 one. */
+	inet_pton(AF_INET6, "2001:db8:99::", a);
+	a->s6_addr[7] = rnd(4);
+	a->s6_addr[15] = 1 + rnd(8);
+}
+
+static void pick_rip6(struct in6_addr *a)
+{
+	static const char *const pool[] = {
+		"2001:db8:1::2", "2001:db8:2::2", "fd00:98::1", "fd00:98::2",
+		"fd00:98::3", "fd00:98::4", "2001:db8::2", "2001:db8::1",
+	};
+
+	if (one_in(10))
+		inet_pton(AF_INET6, odd6[rnd(ARRAY_SIZE(odd6))], a);
+	else if (one_in(50))
+		rnd_bytes(a, sizeof(*a));
+	else
+		inet_pton(AF_INET6, pool[rnd(ARRAY_SIZE(pool))], a);
+}
+
+/*
+ * An address of family @af (a service's or a server's: @rip) as the
+ * kernel reads it; the desc says which. Now and then an address of the
+ * other family, or (well-formed requests too: the policy must say why)
+ * an attribute of an IPv4 address's 4 bytes or some other wrong size.
+ */
+static void put_addr_af(uint16_t type, uint16_t af, bool rip)
+{
+	static const size_t badlens[] = { 0, 4, 8, 15, 17, 20, 32 };
+	char txt[INET6_ADDRSTRLEN];
+	unsigned char a[32] = { 0 };
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t len;
+
+	if (af != AF_INET && af != AF_INET6)
+		af = AF_INET;
+	if (one_in(20))
+		af = af == AF_INET ? AF_INET6 : AF_INET;
+	if (af == AF_INET6) {
+		if (rip)
+			pick_rip6(&a6);
+		else
+			pick_vip6(&a6);
+		memcpy(a, &a6, sizeof(a6));
+		inet_ntop(AF_INET6, &a6, txt, sizeof(txt));
+	} else {
+		a4.s_addr = rip ? pick_rip() : pick_vip();
+		memcpy(a, &a4, 4);
+		inet_ntop(AF_INET, &a4, txt, sizeof(txt));
+	}
+	if (one_in(40)) {
+		if (skip_attr())
+			return;
+		len = badlens[rnd(ARRAY_SIZE(badlens))];
+		if (len > 16)
+			rnd_bytes(a + 16, len - 16);
+		put_raw(type, a, len);
+		desc_add("addr=%s/%zuB", txt, len);
+		return;
+	}
+	if (af == AF_INET) {
+		put_addr(type, a4.s_addr);
+	} else {
+		if (kn.bad && one_in(8))
+			rnd_bytes(a + 8, 8);
+		put_scalar(type, a, 16);
+	}
+	desc_add("addr=%s", txt);
+}
+
 static uint16_t pick_port(void)
 {
 	static const uint16_t pool[] = {
@@ -530,13 +639,16 @@ static uint16_t pick_port(void)
 	return htons(pool[rnd(ARRAY_SIZE(pool))]);
 }
 
+/* Mostly IPv4 (the existing coverage), a third IPv6, now and then junk. */
 static uint16_t pick_af(void)
 {
-	static const uint16_t odd[] = { 0, AF_INET6, 1, 0xffff, AF_PACKET };
+	static const uint16_t odd[] = {
+		0, 1, 0xffff, AF_PACKET, AF_INET6 + 1, AF_INET6 << 8,
+	};
 
 	if (one_in(25))
 		return odd[rnd(ARRAY_SIZE(odd))];
-	return AF_INET;
+	return one_in(3) ? AF_INET6 : AF_INET;
 }
 
 static uint8_t pick_proto(void)
@@ -594,6 +706,38 @@ static uint32_t pick_netmask(void)
 	return htonl(pool[rnd(ARRAY_SIZE(pool))]);
 }
 
+/* An IPv6 persistence prefix length: 1..128 is valid. */
+static uint8_t pick_plen(void)
+{
+	static const uint8_t pool[] = {
+		0, 1, 8, 32, 48, 56, 64, 96, 120, 127, 128, 129, 200, 255,
+	};
+
+	if (one_in(3))
+		return rnd(256);
+	return pool[rnd(ARRAY_SIZE(pool))];
+}
+
+/* PREFIXLEN, now and then of the wrong size (a u16, a u32, nothing). */
+static void put_plen(void)
+{
+	static const size_t badlens[] = { 0, 2, 4, 8 };
+	unsigned char b[8];
+	uint8_t v = pick_plen();
+	size_t len;
+
+	if (one_in(10) && !skip_attr()) {
+		len = badlens[rnd(ARRAY_SIZE(badlens))];
+		memset(b, 0, sizeof(b));
+		b[0] = v;
+		put_raw(L4LB_SVC_A_PREFIXLEN, b, len);
+		desc_add(" plen=%u/%zuB", v, len);
+		return;
+	}
+	put_u8(L4LB_SVC_A_PREFIXLEN, v);
+	desc_add(" plen=%u", v);
+}
+
 /* ---------------------------------------------- class A: well-formed */
 
 static void put_stats_nest(uint16_t type)
@@ -612,9 +756,10 @@ static void put_stats_nest(uint16_t type)
 static void put_service(bool full, bool drop_required)
 {
 	int drop = drop_required ? (int)rnd(5) : -1;
-	struct in_addr a;
+	uint16_t af = pick_af();
 	uint32_t v;
 
+	cur_svc_af = af == AF_INET6 ? AF_INET6 : AF_INET;
 	if (drop == 4) {
 		desc_add(" svc=<none>");
 		return;
@@ -623,9 +768,8 @@ static void put_service(bool full, bool drop_required)
 		return;
 	desc_add(" svc{");
 	if (drop != 0) {
-		v = pick_af();
-		put_u16(L4LB_SVC_A_AF, v);
-		desc_add("af=%u", v);
+		put_u16(L4LB_SVC_A_AF, af);
+		desc_add("af=%u", af);
 	}
 	if (drop != 1) {
 		v = pick_proto();
@@ -633,9 +777,8 @@ static void put_service(bool full, bool drop_required)
 		desc_add(" proto=%u", v);
 	}
 	if (drop != 2) {
-		a.s_addr = pick_vip();
-		put_addr(L4LB_SVC_A_ADDR, a.s_addr);
-		desc_add(" addr=%s", inet_ntoa(a));
+		desc_add(" ");
+		put_addr_af(L4LB_SVC_A_ADDR, af, false);
 	}
 	if (drop != 3) {
 		v = pick_port();
@@ -659,11 +802,14 @@ static void put_service(bool full, bool drop_required)
 			put_u32(L4LB_SVC_A_TIMEOUT, v);
 			desc_add(" timeout=%u", v);
 		}
-		if (one_in(3)) {
+		/* Each family's granularity, and now and then the other's. */
+		if (one_in(cur_svc_af == AF_INET ? 3 : 12)) {
 			v = pick_netmask();
 			put_scalar(L4LB_SVC_A_NETMASK, &v, 4);
 			desc_add(" netmask=%#x", ntohl(v));
 		}
+		if (one_in(cur_svc_af == AF_INET6 ? 3 : 12))
+			put_plen();
 		if (one_in(3)) {
 			v = pick_timeout(30 * 86400);
 			put_u32(L4LB_SVC_A_IDLE_TIMEOUT, v);
@@ -686,7 +832,7 @@ static void put_service(bool full, bool drop_required)
 static void put_dest(bool full, bool drop_required)
 {
 	int drop = drop_required ? (int)rnd(2) : -1;
-	struct in_addr a;
+	uint16_t af = cur_svc_af;
 	uint32_t v;
 
 	if (drop == 1) {
@@ -697,15 +843,14 @@ static void put_dest(bool full, bool drop_required)
 		return;
 	desc_add(" dest{");
 	if (one_in(3)) {
-		v = pick_af();
+		/* The service's family said again, the other one, or junk. */
+		v = one_in(3) ? af : pick_af();
 		put_u16(L4LB_DEST_A_AF, v);
 		desc_add("af=%u ", v);
+		af = v;
 	}
-	if (drop != 0) {
-		a.s_addr = pick_rip();
-		put_addr(L4LB_DEST_A_ADDR, a.s_addr);
-		desc_add("addr=%s", inet_ntoa(a));
-	}
+	if (drop != 0)
+		put_addr_af(L4LB_DEST_A_ADDR, af, true);
 	if (!one_in(4)) {
 		v = pick_port();
 		put_u16(L4LB_DEST_A_PORT, v);
@@ -713,8 +858,13 @@ static void put_dest(bool full, bool drop_required)
 	}
 	if (full) {
 		if (one_in(2)) {
-			/* Mostly NAT: DR and TUN need a route. */
+			/*
+			 * Mostly NAT: DR and TUN need a route. A server of
+			 * the other family needs TUN: mostly that.
+			 */
 			v = one_in(2) ? L4LB_FWD_MASQ : rnd(6);
+			if (af != cur_svc_af && !one_in(3))
+				v = L4LB_FWD_TUNNEL;
 			put_u8(L4LB_DEST_A_FWD_METHOD, v);
 			desc_add(" fwd=%u", v);
 		}
@@ -1578,7 +1728,7 @@ static void send_flush(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: genl_fuzz [-n COUNT] [-s SEED] [-a VIP] [-r] [-v]\n");
+	fprintf(stderr, "usage: genl_fuzz [-n COUNT] [-s SEED] [-a VIP]... [-r] [-v]\n");
 	exit(2);
 }
 
@@ -1633,7 +1783,9 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "n:s:a:rvh")) != -1) {
 		switch (c) {
 		case 'a':
-			if (inet_pton(AF_INET, optarg, &extra_vip) != 1)
+			if (inet_pton(AF_INET6, optarg, &extra_vip6) == 1)
+				have_vip6 = true;
+			else if (inet_pton(AF_INET, optarg, &extra_vip) != 1)
 				usage();
 			break;
 		case 'n':

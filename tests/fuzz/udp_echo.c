@@ -4,6 +4,8 @@
  * every datagram with "NAME DATA" (trailing CR/LF of DATA dropped, one LF
  * added), like tests/vm/server.py --udp, but cheap enough to keep up with
  * a packet flood under TCG, where python3 takes the CPU the flood needs.
+ * One socket for both families (IPv6, not v6-only), IPv4 alone where the
+ * kernel has no IPv6.
  *
  *   udp_echo NAME PORT
  */
@@ -17,10 +19,11 @@
 
 int main(int argc, char **argv)
 {
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	char in[2048], out[2048 + 64];
+	int fd, one = 1, zero = 0;
 	size_t nlen;
-	int fd, one = 1;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: udp_echo NAME PORT\n");
@@ -32,17 +35,32 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sa.sin_port = htons(atoi(argv[2]));
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	sa6.sin6_port = sa.sin_port;
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd >= 0) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero,
+			       sizeof(zero)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+		    bind(fd, (struct sockaddr *)&sa6, sizeof(sa6))) {
+			perror("udp_echo");
+			return 1;
+		}
+	} else if (errno == EAFNOSUPPORT) {
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0 ||
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+		    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			perror("udp_echo");
+			return 1;
+		}
+	} else {
 		perror("udp_echo");
 		return 1;
 	}
 	memcpy(out, argv[1], nlen);
 	out[nlen] = ' ';
 	for (;;) {
-		struct sockaddr_in peer;
+		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
 		ssize_t n = recvfrom(fd, in, sizeof(in), 0,
 				     (struct sockaddr *)&peer, &plen);
