@@ -136,8 +136,9 @@ static bool l4lb_nl_addr(const struct nlattr *attr, u16 af,
 	}
 	addr->in6 = nla_get_in6_addr(attr);
 	type = ipv6_addr_type(&addr->in6);
-	return !(type & (IPV6_ADDR_ANY | IPV6_ADDR_MULTICAST |
-			 IPV6_ADDR_MAPPED)) &&
+	/* IPV6_ADDR_ANY is 0: the unspecified address is a type of its own. */
+	return type != IPV6_ADDR_ANY &&
+	       !(type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_MAPPED)) &&
 	       (service || !(type & IPV6_ADDR_LOOPBACK));
 }
 

@@ -319,9 +319,9 @@ saved=$(vs e -S -n)
 check_text "-S -n: IPv6 in brackets, -M as a prefix length, mixed families" \
 "-A -t 10.1.1.1:80 -s rr
 -a -t 10.1.1.1:80 -r 192.168.7.2:8080 -m -w 1
--a -t 10.1.1.1:80 -r [2001:db8:7::3]:80 -i -w 1
+-a -t 10.1.1.1:80 -r [2001:db8:7::3]:80 -i -w 1 --tun-type ipip
 -A -t [2001:db8::1]:80 -s wlc -p 120 -M 48
--a -t [2001:db8::1]:80 -r 192.168.7.3:80 -i -w 2
+-a -t [2001:db8::1]:80 -r 192.168.7.3:80 -i -w 2 --tun-type ipip
 -a -t [2001:db8::1]:80 -r [2001:db8:7::2]:8080 -m -w 4
 -A -u [2001:db8::53]:53 -s rr" "$saved"
 before=$(vs e -Ln)
