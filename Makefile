@@ -82,7 +82,7 @@ soak: all fuzz
 		tests/vm/fuzz.sh
 	scripts/vm-run -- env FAULTS_LONG=1 tests/vm/faults.sh
 
-# Not part of make test: up to ~30 minutes. See docs/benchmarks/README.md.
+# Not part of make test: up to ~35 minutes (IPv4 and IPv6 rows). See docs/benchmarks/README.md.
 bench: all
 	scripts/bench
 
