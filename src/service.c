@@ -63,11 +63,7 @@ static void l4lb_service_put(struct l4lb_service *svc)
 static void l4lb_dest_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
-	struct l4lb_net *ln = dest->svc->ln;
 
-	spin_lock_bh(&ln->dests_lock);
-	list_del(&dest->all);
-	spin_unlock_bh(&ln->dests_lock);
 	l4lb_service_put(dest->svc);
 	l4lb_dest_route_release(dest);
 	l4lb_stats_free(dest->stats);
@@ -76,8 +72,21 @@ static void l4lb_dest_free_rcu(struct rcu_head *head)
 
 void l4lb_dest_put(struct l4lb_dest *dest)
 {
-	if (refcount_dec_and_test(&dest->refcnt))
-		call_rcu(&dest->rcu, l4lb_dest_free_rcu);
+	struct l4lb_net *ln;
+
+	if (!refcount_dec_and_test(&dest->refcnt))
+		return;
+	/*
+	 * Off the netns's list here, not in the RCU callback: a pernet exit
+	 * does not wait for callbacks, and the l4lb_net holding the list and
+	 * its lock is freed right after it. A route a reader still caches
+	 * in the grace period goes with the dest all the same.
+	 */
+	ln = dest->svc->ln;
+	spin_lock_bh(&ln->dests_lock);
+	list_del(&dest->all);
+	spin_unlock_bh(&ln->dests_lock);
+	call_rcu(&dest->rcu, l4lb_dest_free_rcu);
 }
 
 struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
