@@ -179,7 +179,6 @@ err_drops:
 static void __net_exit l4lb_net_exit(struct net *net)
 {
 	struct l4lb_net *ln = l4lb_pernet(net);
-	bool dests;
 
 	mutex_lock(&ln->lock);
 	l4lb_net_stop(ln);
@@ -193,15 +192,7 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	mutex_unlock(&ln->lock);
 	/* Without services the estimator stops re-arming itself too. */
 	cancel_delayed_work_sync(&ln->est_work);
-	/*
-	 * The dests released above are freed by RCU callbacks that unlink
-	 * them from ln->all_dests under ln->dests_lock: @ln must outlive them.
-	 */
-	spin_lock_bh(&ln->dests_lock);
-	dests = !list_empty(&ln->all_dests);
-	spin_unlock_bh(&ln->dests_lock);
-	if (dests)
-		rcu_barrier();
+	/* Each dest left the list with its last reference (service.c). */
 	WARN_ON_ONCE(!list_empty(&ln->all_dests));
 	l4lb_sysctl_exit(ln);
 	l4lb_conn_table_destroy(ln);
