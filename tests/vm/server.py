@@ -4,8 +4,9 @@
 # tests/vm/server.py - a real server for the VM suites, one process per
 # server namespace (python3 starts slowly under TCG: start it once).
 #
-#   server.py NAME [--tcp PORT]... [--udp PORT]...
+#   server.py NAME [--tcp PORT]... [--udp PORT]... [--ipv6]
 #
+# --ipv6: listen on [::] too (IPv6 only; IPv4 stays on 0.0.0.0).
 # TCP: for every line received, answers "NAME LINE"; connections stay open
 # as long as the client keeps them (for the held-open connection tests).
 # UDP: answers every datagram with "NAME DATA".
@@ -25,10 +26,19 @@ def tcp_conn(name, conn):
                 return
 
 
-def tcp_server(name, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def bound(kind, family, port):
+    s = socket.socket(family, kind)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(('0.0.0.0', port))
+    if family == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        s.bind(('::', port))
+    else:
+        s.bind(('0.0.0.0', port))
+    return s
+
+
+def tcp_server(name, port, family):
+    s = bound(socket.SOCK_STREAM, family, port)
     s.listen(128)
     while True:
         conn, _ = s.accept()
@@ -36,10 +46,8 @@ def tcp_server(name, port):
                          daemon=True).start()
 
 
-def udp_server(name, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(('0.0.0.0', port))
+def udp_server(name, port, family):
+    s = bound(socket.SOCK_DGRAM, family, port)
     while True:
         data, peer = s.recvfrom(2048)
         s.sendto(name + b' ' + data.rstrip(b'\r\n') + b'\n', peer)
@@ -50,12 +58,14 @@ def main():
     ap.add_argument('name')
     ap.add_argument('--tcp', type=int, action='append', default=[])
     ap.add_argument('--udp', type=int, action='append', default=[])
+    ap.add_argument('--ipv6', action='store_true')
     args = ap.parse_args()
     name = args.name.encode()
-    threads = [threading.Thread(target=tcp_server, args=(name, p))
-               for p in args.tcp]
-    threads += [threading.Thread(target=udp_server, args=(name, p))
-                for p in args.udp]
+    families = [socket.AF_INET] + ([socket.AF_INET6] if args.ipv6 else [])
+    threads = [threading.Thread(target=tcp_server, args=(name, p, f))
+               for f in families for p in args.tcp]
+    threads += [threading.Thread(target=udp_server, args=(name, p, f))
+                for f in families for p in args.udp]
     for t in threads:
         t.daemon = True
         t.start()
