@@ -103,13 +103,22 @@ static void l4lb_send6(struct net *net, struct sk_buff *skb,
 	ip6_local_out(net, NULL, skb);
 }
 
-/* A request that will not fit in @mtu: packet too big, as a router says. */
+/*
+ * A request that will not fit in @mtu: packet too big, as a router says.
+ * One that nf_defrag_ipv6 reassembled is judged by its largest fragment,
+ * as ip6_forward() does: the sender already fragmented it to its path
+ * MTU, and the output path fragments it again.
+ */
 bool l4lb_too_big6(struct sk_buff *skb, unsigned int mtu)
 {
+	unsigned int frag_max = IP6CB(skb)->frag_max_size;
+
 	if (mtu < IPV6_MIN_MTU)
 		mtu = IPV6_MIN_MTU;
-	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
-			      skb->len <= mtu)
+	if (skb->len <= mtu)
+		return false;
+	if (frag_max ? frag_max <= mtu :
+		       skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
 		return false;
 	icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 	return true;
