@@ -63,11 +63,7 @@ static void l4lb_service_put(struct l4lb_service *svc)
 static void l4lb_dest_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
-	struct l4lb_net *ln = dest->svc->ln;
 
-	spin_lock_bh(&ln->dests_lock);
-	list_del(&dest->all);
-	spin_unlock_bh(&ln->dests_lock);
 	l4lb_service_put(dest->svc);
 	l4lb_dest_route_release(dest);
 	l4lb_stats_free(dest->stats);
@@ -76,8 +72,20 @@ static void l4lb_dest_free_rcu(struct rcu_head *head)
 
 void l4lb_dest_put(struct l4lb_dest *dest)
 {
-	if (refcount_dec_and_test(&dest->refcnt))
-		call_rcu(&dest->rcu, l4lb_dest_free_rcu);
+	struct l4lb_net *ln;
+
+	if (!refcount_dec_and_test(&dest->refcnt))
+		return;
+	/*
+	 * Off the netns's list of dests here, where the netns is alive: the
+	 * callback may run after its pernet exit has freed it. A route
+	 * cached after this is released with the dest.
+	 */
+	ln = dest->svc->ln;
+	spin_lock_bh(&ln->dests_lock);
+	list_del(&dest->all);
+	spin_unlock_bh(&ln->dests_lock);
+	call_rcu(&dest->rcu, l4lb_dest_free_rcu);
 }
 
 struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
