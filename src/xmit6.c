@@ -318,6 +318,12 @@ unsigned int l4lb_xmit_tun6(struct l4lb_net *ln, struct sk_buff *skb,
 	ip6h->saddr = saddr;
 	ip6h->daddr = cp->dest->addr.in6;
 	skb->protocol = htons(ETH_P_IPV6);
+	/*
+	 * The director is the tunnel's entry point: an IPv4 request without
+	 * DF that no longer fits is fragmented here, outer header and all
+	 * (RFC 2473), where ip6_fragment() would otherwise refuse it.
+	 */
+	skb->ignore_df = 1;
 	l4lb_send6(ln->net, skb, dst);
 	return NF_STOLEN;
 }

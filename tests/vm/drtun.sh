@@ -23,6 +23,19 @@
 # Every server runs tests/vm/server.py answering with its name on TCP :80
 # and UDP :53. The router does not own the VIPs, so it forwards the
 # servers' replies (sourced from a VIP) to the client.
+#
+# IPv6, on the same links: the segment is 2001:db8::/64 (c ::2, d ::1, s1
+# ::11, s2 ::12, r ::254), t1 is 2001:db8:1:1::3 behind r's
+# 2001:db8:1:1::1, t2 2001:db8:1:2::3 behind 2001:db8:1:2::1, and the
+# director routes 2001:db8:1::/48 via r. VIPs, on the director's eth0:
+#   2001:db8::100: TCP :80 and :8080 DR to s1, s2
+#   2001:db8::101: TCP :80 and :8080, UDP :53 TUN (ip6ip6) to t1, t2
+#   2001:db8::102: TCP :80, UDP :53 TUN to t1, t2 by their IPv4 addresses
+#                  (IPv6 in IPv4: VIP on sit0)
+#   10.0.0.103:    TCP :80, UDP :53 TUN to t1, t2 by their IPv6 addresses
+#                  (IPv4 in IPv6: VIP on ip6tnl0 in mode any)
+# The servers answer on both families (server.py), and s1, s2, t1, t2
+# run busybox httpd on :8080 serving their name, for curl.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 UNLOAD_ON_EXIT=1
@@ -30,7 +43,25 @@ UNLOAD_ON_EXIT=1
 DR_VIP=10.0.0.100
 TUN_VIP=10.0.0.101
 MIX_VIP=10.0.0.102
+DR_VIP6=2001:db8::100
+TUN_VIP6=2001:db8::101
+X6_VIP=2001:db8::102
+X4_VIP=10.0.0.103
 REALSERVER=$L4LB_ROOT/scripts/realserver
+
+# re ADDR: ADDR as a regex, its brackets (IPv6 listings) and dots escaped.
+re() { printf '%s' "$1" | sed 's/[].[]/\\&/g'; }
+
+# curls N URL: N GETs of URL from the client, the bodies (server names)
+# on one line, "ERR:<curl status>" for a failure.
+curls() {
+	local i out
+	for ((i = 0; i < $1; i++)); do
+		out=$(n c curl -g -sS -m 10 "$2" 2>&1) || out="ERR:$?"
+		printf '%s ' "$out"
+	done
+	echo
+}
 
 topology() {
 	local h
@@ -51,16 +82,36 @@ topology() {
 		addr add $TUN_VIP/32 dev eth0
 		addr add $MIX_VIP/32 dev eth0
 		route add 192.168.0.0/16 via 10.0.0.254
+		addr add 2001:db8::1/64 dev eth0 nodad
+		addr add $DR_VIP6/128 dev eth0 nodad preferred_lft 0
+		addr add $TUN_VIP6/128 dev eth0 nodad preferred_lft 0
+		addr add $X6_VIP/128 dev eth0 nodad preferred_lft 0
+		addr add $X4_VIP/32 dev eth0
+		route add 2001:db8:1::/48 via 2001:db8::254
 	EOF
+	# The IPv6 VIPs are deprecated (preferred_lft 0) on the director as
+	# on the servers: else IPv6 source selection may pick one as the
+	# source of the tunnel's outer header, and a server holding that VIP
+	# drops the packet (ip6_tnl_rcv_ctl(): the remote end is local).
+	nip c addr add 2001:db8::2/64 dev eth0 nodad
+	nip c -6 route add default via 2001:db8::254
 	nip s1 addr add 10.0.0.11/24 dev eth0
+	nip s1 addr add 2001:db8::11/64 dev eth0 nodad
 	nip s2 addr add 10.0.0.12/24 dev eth0
+	nip s2 addr add 2001:db8::12/64 dev eth0 nodad
 	nip r addr add 10.0.0.254/24 dev eth0
-	n r sysctl -qw net.ipv4.ip_forward=1
+	nip r addr add 2001:db8::254/64 dev eth0 nodad
+	n r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	for h in 1 2; do
 		veth r "t$h" "t$h" eth0
 		ifup r "t$h" "192.168.$h.1/24"
 		ifup "t$h" eth0 "192.168.$h.3/24"
 		nip "t$h" route add default via "192.168.$h.1"
+		nip r addr add "2001:db8:1:$h::1/64" dev "t$h" nodad
+		nbatch "t$h" <<-EOF
+			addr add 2001:db8:1:$h::3/64 dev eth0 nodad
+			route add ::/0 via 2001:db8:1:$h::1
+		EOF
 	done
 	# The NAT server of the mixed service sits behind the director.
 	veth d n1 n1 eth0
@@ -70,16 +121,26 @@ topology() {
 	n d sysctl -qw net.ipv4.ip_forward=1
 
 	for h in s1 s2; do
-		n "$h" "$REALSERVER" dr "$DR_VIP" "$MIX_VIP" > /dev/null
+		n "$h" "$REALSERVER" dr "$DR_VIP" "$MIX_VIP" "$DR_VIP6" > /dev/null
 	done
 	for h in t1 t2; do
-		n "$h" "$REALSERVER" tun "$TUN_VIP" "$MIX_VIP" > /dev/null
+		n "$h" "$REALSERVER" tun "$TUN_VIP" "$MIX_VIP" "$TUN_VIP6" > /dev/null
+		n "$h" "$REALSERVER" tun -o 4 "$X6_VIP" > /dev/null
+		n "$h" "$REALSERVER" tun -o 6 "$X4_VIP" > /dev/null
 	done
 	for h in s1 s2 t1 t2 n1; do
 		start_server "$h" "$h" --tcp 80 --udp 53
 	done
+	for h in s1 s2 t1 t2; do
+		start_httpd "$h" "$h" 8080
+	done
 	for h in s1 s2 t1 t2 n1; do
 		wait_for is_listening "$h" tcp 80
+		wait_for is_listening "$h" tcp 80 6
+		wait_for is_listening "$h" udp 53 6
+	done
+	for h in s1 s2 t1 t2; do
+		wait_for is_listening "$h" tcp 8080
 	done
 	agent_start c c
 }
@@ -98,6 +159,27 @@ test_realserver() {
 		"$(n t1 sysctl -n net.ipv4.conf.tunl0.rp_filter)"
 	check_rc "realserver: a bad VIP is refused" 2 \
 		n s1 "$REALSERVER" dr 10.0.0.300
+
+	section "realserver script, IPv6"
+	check_match "realserver: IPv6 VIP on lo, /128, deprecated" \
+		"inet6 $DR_VIP6/128 .*deprecated.*preferred_lft 0sec" \
+		"$(nip s1 -6 addr show dev lo)"
+	check_match "realserver: IPv6 VIP on ip6tnl0 (ip6ip6)" \
+		"inet6 $TUN_VIP6/128 .*deprecated" \
+		"$(nip t1 -6 addr show dev ip6tnl0)"
+	check_match "realserver: IPv4 VIP tunnelled in IPv6 on ip6tnl0" \
+		"inet $X4_VIP/32 " "$(nip t1 -4 addr show dev ip6tnl0)"
+	check_match "realserver: ip6tnl0 in mode any for IPv4 in IPv6" \
+		"ip6tnl any " "$(nip t1 -d link show dev ip6tnl0)"
+	check_eq "realserver: rp_filter off on ip6tnl0 (IPv4 in IPv6)" 0 \
+		"$(n t1 sysctl -n net.ipv4.conf.ip6tnl0.rp_filter)"
+	check_match "realserver: IPv6 VIP tunnelled in IPv4 on sit0" \
+		"inet6 $X6_VIP/128 " "$(nip t1 -6 addr show dev sit0)"
+	check_match "realserver: status lists the IPv6 VIPs" \
+		"tun VIP $TUN_VIP6/128 \(in IPv6\).*tun VIP $X6_VIP/128 \(in IPv4\)" \
+		"$(n t1 "$REALSERVER" status | tr '\n' ' ')"
+	check_rc "realserver: a bad IPv6 VIP is refused" 2 \
+		n s1 "$REALSERVER" dr 2001:db8::1::2
 }
 
 test_config_errors() {
@@ -114,6 +196,12 @@ test_config_errors() {
 	check_match "DR to the director's own address is refused" \
 		"route" "$out"
 	vs d -D -t "$DR_VIP:80"
+
+	vs d -A -t "[$DR_VIP6]:80" -s rr
+	out=$(vs d -a -t "[$DR_VIP6]:80" -r "[2001:db8:1:1::3]" -g 2>&1) && true
+	check_match "DR6: a server behind a router is refused" \
+		"directly connected network" "$out"
+	vs d -D -t "[$DR_VIP6]:80"
 }
 
 test_dr() {
@@ -167,6 +255,69 @@ test_dr_states() {
 	wait_for -t 10 sh -c "! ip netns exec $(ns d) $IPVSCTL -Ln -t $DR_VIP:80 | grep -q 'Route  *1  *1 '"
 	check_match "DR: after the client's FIN the flow is no longer active" \
 		"FIN_WAIT|TIME_WAIT|CLOSE" "$(vs d -Lnc)"
+}
+
+test_dr6() {
+	local got dmac rx0 rx1 tx0 tx1 listing
+
+	section "IPv6 direct routing"
+	vs d -A -t "[$DR_VIP6]:80" -s rr
+	vs d -a -t "[$DR_VIP6]:80" -r "[2001:db8::11]" -g
+	vs d -a -t "[$DR_VIP6]:80" -r "[2001:db8::12]" -g
+	listing=$(vs d -Ln -t "[$DR_VIP6]:80")
+	check_match "DR6: listing shows Route" \
+		"\[2001:db8::11\]:80 +Route +1 " "$listing"
+
+	rx0=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
+	tx0=$(n c cat /sys/class/net/eth0/statistics/tx_packets)
+	got=$(agent c tcp 10 "$DR_VIP6" 80)
+	rx1=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
+	tx1=$(n c cat /sys/class/net/eth0/statistics/tx_packets)
+	check_eq "DR6: rr over two servers, 5 each" "s1=5 s2=5" \
+		"$(tally ${got#ok })"
+
+	dmac=$(n d cat /sys/class/net/eth0/address)
+	check_match "DR6: the client's neighbour entry for the VIP is the director's" \
+		"lladdr $dmac" "$(nip c -6 neigh show "$DR_VIP6")"
+	# Replies bypass the director: it received no more than what the
+	# client sent, though the servers sent as many packets back. Slack
+	# for neighbour discovery: the servers' multicast solicitations for
+	# the client and their advertisements to the director, and MLD.
+	if [ $((rx1 - rx0)) -le $((tx1 - tx0 + 8)) ] && [ $((tx1 - tx0)) -ge 40 ]; then
+		ok "DR6: replies do not pass the director"
+	else
+		not_ok "DR6: replies do not pass the director" \
+			"director received $((rx1 - rx0)) packets for $((tx1 - tx0)) sent by the client"
+	fi
+	check_match "DR6: the director saw no reply packets (OutPkts 0)" \
+		"^TCP +$(re "[$DR_VIP6]"):80 +10 +[0-9]+ +0 " \
+		"$(vs d -Ln --stats --exact -t "[$DR_VIP6]:80" | sed -n 4p)"
+
+	vs d -A -t "[$DR_VIP6]:8080" -s rr
+	vs d -a -t "[$DR_VIP6]:8080" -r "[2001:db8::11]" -g
+	vs d -a -t "[$DR_VIP6]:8080" -r "[2001:db8::12]" -g
+	got=$(curls 4 "http://[$DR_VIP6]:8080/")
+	check_eq "DR6: curl -g gets both servers' pages, 2 each" "s1=2 s2=2" \
+		"$(tally $got)"
+}
+
+test_dr6_states() {
+	local got port listing
+
+	section "IPv6 DR connection states from the client's half"
+	got=$(agent c open held6 "$DR_VIP6" 80)
+	check_match "DR6: a held connection answers" "^ok s[12] [0-9]+$" "$got"
+	port=${got##* }
+	listing=$(vs d -Ln -t "[$DR_VIP6]:80")
+	check_match "DR6: the held connection counts as active" \
+		"Route +1 +1 " "$listing"
+	check_match "DR6: -Lnc shows it ESTABLISHED" \
+		"ESTABLISHED +\[2001:db8::2\]:$port +$(re "[$DR_VIP6]"):80 +\[2001:db8::1[12]\]:80" \
+		"$(vs d -Lnc)"
+	agent c close held6 > /dev/null
+	wait_for -t 10 sh -c "! ip netns exec $(ns d) $IPVSCTL -Ln -t '[$DR_VIP6]:80' | grep -q 'Route  *1  *1 '"
+	check_match "DR6: after the client's FIN the flow is no longer active" \
+		"(FIN_WAIT|TIME_WAIT|CLOSE[A-Z_]*) +\[2001:db8::2\]:$port " "$(vs d -Lnc)"
 }
 
 test_tun() {
@@ -230,6 +381,171 @@ test_tun() {
 		"t1 " "$got"
 }
 
+test_tun6() {
+	local got rx0 rx1 mtu
+
+	section "IPv6 tunnelling (ip6ip6)"
+	vs d -A -t "[$TUN_VIP6]:80" -s rr
+	vs d -a -t "[$TUN_VIP6]:80" -r "[2001:db8:1:1::3]" -i
+	vs d -a -t "[$TUN_VIP6]:80" -r "[2001:db8:1:2::3]" -i
+	check_match "TUN6: listing shows Tunnel" "\[2001:db8:1:1::3\]:80 +Tunnel " \
+		"$(vs d -Ln -t "[$TUN_VIP6]:80")"
+
+	rx0=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
+	got=$(agent c tcp 10 "$TUN_VIP6" 80)
+	rx1=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
+	check_eq "TUN6: rr over two servers behind a router, 5 each" \
+		"t1=5 t2=5" "$(tally ${got#ok })"
+	check_match "TUN6: the director saw no reply packets (OutPkts 0)" \
+		"^TCP +$(re "[$TUN_VIP6]"):80 +10 +[0-9]+ +0 " \
+		"$(vs d -Ln --stats --exact -t "[$TUN_VIP6]:80" | sed -n 4p)"
+	if [ $((rx1 - rx0)) -le 70 ]; then
+		ok "TUN6: replies do not pass the director"
+	else
+		not_ok "TUN6: replies do not pass the director" \
+			"director received $((rx1 - rx0)) packets for 10 short connections"
+	fi
+	vs d -A -t "[$TUN_VIP6]:8080" -s rr
+	vs d -a -t "[$TUN_VIP6]:8080" -r "[2001:db8:1:1::3]" -i
+	vs d -a -t "[$TUN_VIP6]:8080" -r "[2001:db8:1:2::3]" -i
+	got=$(curls 4 "http://[$TUN_VIP6]:8080/")
+	check_eq "TUN6: curl -g gets both servers' pages, 2 each" "t1=2 t2=2" \
+		"$(tally $got)"
+
+	section "IPv6 TUN MTU"
+	vs d -A -u "[$TUN_VIP6]:53" -s rr
+	vs d -a -u "[$TUN_VIP6]:53" -r "[2001:db8:1:1::3]" -i
+	mtu=$(n c python3 - "$TUN_VIP6" <<-'EOF'
+		import socket, sys, time
+		s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+		s.setsockopt(socket.IPPROTO_IPV6, 23, 2)  # IPV6_MTU_DISCOVER: DO
+		s.connect((sys.argv[1], 53))
+		s.settimeout(3)
+		try:
+		    s.send(b'x' * 1452)
+		except OSError as e:
+		    print('first-send-failed', e.errno)
+		# The packet too big comes back asynchronously: poll IPV6_MTU.
+		for _ in range(50):
+		    if s.getsockopt(socket.IPPROTO_IPV6, 24) < 1500:
+		        break
+		    time.sleep(0.1)
+		print(s.getsockopt(socket.IPPROTO_IPV6, 24))
+	EOF
+	)
+	check_eq "TUN6: a too-big datagram gets packet too big with the tunnel MTU" \
+		1460 "$mtu"
+	# The client now fragments to 1460: the director reassembles, and
+	# must judge the fragments, not the datagram, against the tunnel.
+	got=$(n c python3 - "$TUN_VIP6" <<-'EOF'
+		import socket, sys
+		s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+		s.settimeout(5)
+		s.sendto(b'y' * 1452, (sys.argv[1], 53))
+		try:
+		    print(s.recv(4096)[:3].decode())
+		except OSError as e:
+		    print('ERR', e)
+	EOF
+	)
+	check_eq "TUN6: a datagram the client fragments to the path MTU is answered" \
+		"t1 " "$got"
+}
+
+# rx_of NS DEV: packets received on DEV so far.
+rx_of() { n "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
+
+test_tun_xfamily() {
+	local got a0 a1 b0 b1
+
+	section "TUN across families: IPv4 service, IPv6 servers"
+	vs d -A -t "$X4_VIP:80" -s rr
+	vs d -a -t "$X4_VIP:80" -r "[2001:db8:1:1::3]" -i
+	vs d -a -t "$X4_VIP:80" -r "[2001:db8:1:2::3]" -i
+	check_match "X4: listing shows IPv6 Tunnel servers" \
+		"\[2001:db8:1:2::3\]:80 +Tunnel " "$(vs d -Ln -t "$X4_VIP:80")"
+	a0=$(rx_of t1 ip6tnl0)
+	b0=$(rx_of t1 tunl0)
+	got=$(agent c tcp 6 "$X4_VIP" 80)
+	a1=$(rx_of t1 ip6tnl0)
+	b1=$(rx_of t1 tunl0)
+	check_eq "X4: rr over two IPv6 servers, 3 each" "t1=3 t2=3" \
+		"$(tally ${got#ok })"
+	if [ $((a1 - a0)) -ge 9 ] && [ $((b1 - b0)) = 0 ]; then
+		ok "X4: the requests reached t1 in IPv6 (ip6tnl0, not tunl0)"
+	else
+		not_ok "X4: the requests reached t1 in IPv6 (ip6tnl0, not tunl0)" \
+			"t1 received $((a1 - a0)) packets on ip6tnl0, $((b1 - b0)) on tunl0"
+	fi
+	check_match "X4: the director saw no reply packets (OutPkts 0)" \
+		"^TCP +$(re "$X4_VIP"):80 +6 +[0-9]+ +0 " \
+		"$(vs d -Ln --stats --exact -t "$X4_VIP:80" | sed -n 4p)"
+	vs d -A -u "$X4_VIP:53" -s rr
+	vs d -a -u "$X4_VIP:53" -r "[2001:db8:1:1::3]" -i
+	got=$(n c python3 - "$X4_VIP" <<-'EOF'
+		import socket, sys
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER: DONT
+		s.settimeout(5)
+		s.sendto(b'y' * 1472, (sys.argv[1], 53))
+		try:
+		    print(s.recv(4096)[:3].decode())
+		except OSError as e:
+		    print('ERR', e)
+	EOF
+	)
+	check_eq "X4: a datagram without DF too big for IPv6 is fragmented and answered" \
+		"t1 " "$got"
+
+	section "TUN across families: IPv6 service, IPv4 servers"
+	vs d -A -t "[$X6_VIP]:80" -s rr
+	vs d -a -t "[$X6_VIP]:80" -r 192.168.1.3 -i
+	vs d -a -t "[$X6_VIP]:80" -r 192.168.2.3 -i
+	check_match "X6: listing shows IPv4 Tunnel servers" \
+		"192\.168\.2\.3:80 +Tunnel " "$(vs d -Ln -t "[$X6_VIP]:80")"
+	a0=$(rx_of t1 sit0)
+	got=$(agent c tcp 6 "$X6_VIP" 80)
+	a1=$(rx_of t1 sit0)
+	check_eq "X6: rr over two IPv4 servers, 3 each" "t1=3 t2=3" \
+		"$(tally ${got#ok })"
+	if [ $((a1 - a0)) -ge 9 ]; then
+		ok "X6: the requests reached t1 in IPv4 (sit0)"
+	else
+		not_ok "X6: the requests reached t1 in IPv4 (sit0)" \
+			"t1 received $((a1 - a0)) packets on sit0"
+	fi
+	check_match "X6: the director saw no reply packets (OutPkts 0)" \
+		"^TCP +$(re "[$X6_VIP]"):80 +6 +[0-9]+ +0 " \
+		"$(vs d -Ln --stats --exact -t "[$X6_VIP]:80" | sed -n 4p)"
+	vs d -A -u "[$X6_VIP]:53" -s rr
+	vs d -a -u "[$X6_VIP]:53" -r 192.168.1.3 -i
+	got=$(n c python3 - "$X6_VIP" <<-'EOF'
+		import socket, sys, time
+		s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+		s.setsockopt(socket.IPPROTO_IPV6, 23, 2)  # IPV6_MTU_DISCOVER: DO
+		s.connect((sys.argv[1], 53))
+		try:
+		    s.send(b'x' * 1452)
+		except OSError as e:
+		    print('first-send-failed', e.errno)
+		for _ in range(50):
+		    if s.getsockopt(socket.IPPROTO_IPV6, 24) < 1500:
+		        break
+		    time.sleep(0.1)
+		mtu = s.getsockopt(socket.IPPROTO_IPV6, 24)
+		u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+		u.settimeout(5)
+		u.sendto(b'y' * 1452, (sys.argv[1], 53))
+		try:
+		    print(mtu, u.recv(4096)[:2].decode())
+		except OSError as e:
+		    print(mtu, 'ERR', e)
+	EOF
+	)
+	check_eq "X6: packet too big with the IPv4 tunnel's MTU, then fragments answered" \
+		"1480 t1" "$got"
+}
+
 test_mixed() {
 	local got sched
 
@@ -257,13 +573,19 @@ test_undo() {
 		"$(nip s2 -4 addr show dev lo)"
 	check_eq "realserver undo: arp_ignore restored" 0 \
 		"$(n s2 sysctl -n net.ipv4.conf.all.arp_ignore)"
+	n s2 "$REALSERVER" undo dr "$DR_VIP6" > /dev/null
+	check_no_match "realserver undo: IPv6 VIP gone from lo" "$DR_VIP6" \
+		"$(nip s2 -6 addr show dev lo)"
+	n t2 "$REALSERVER" undo tun -o 6 "$X4_VIP" > /dev/null
+	check_no_match "realserver undo: IPv4 VIP gone from ip6tnl0" "$X4_VIP" \
+		"$(nip t2 -4 addr show dev ip6tnl0)"
 }
 
 load_module
 klog_mark
 topology
 run_tests test_realserver test_config_errors test_dr test_dr_states test_tun \
-	test_mixed test_undo
+	test_mixed test_dr6 test_dr6_states test_tun6 test_tun_xfamily test_undo
 vs d -C
 unload_module
 klog_check "kernel log clean after unload"

@@ -395,10 +395,11 @@ vs() {
 
 # ----------------------------------------------------------- endpoints
 
-# Listening: is_listening NS tcp|udp PORT
+# Listening: is_listening NS tcp|udp PORT [6] (6: on an IPv6 socket)
 is_listening() {
 	local opt=-Hltn
 	[ "$2" = tcp ] || opt=-Hlun
+	[ "${4:-}" != 6 ] || opt=${opt}6
 	n "$1" ss "$opt" "sport = :$3" | grep -q .
 }
 
