@@ -119,9 +119,6 @@ bg_at_least() {
 	[[ $a == "ok "* ]] && [ "${a#ok }" -ge "$2" ]
 }
 
-# The server name in an "ok NAME LOCALPORT" answer to `open`.
-# shellcheck disable=SC2086
-open_name() { [[ $1 == "ok "* ]] && set -- $1 && echo "$2" || echo "?"; }
 
 # established_to PORT : the server of a flow of VIP:PORT in ESTABLISHED,
 # into $TEST_TMP/rip; fails when there is none.

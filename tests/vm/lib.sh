@@ -472,3 +472,18 @@ tally() {
 	printf '%s\n' "$@" | grep -v '^$' | sort | uniq -c |
 		awk '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $1 } END { print "" }'
 }
+
+# check_spread NAME AGENT-ANSWER EXPECTED-TALLY
+check_spread() {
+	local name=$1 ans=$2 want=$3
+	if [[ $ans != "ok "* ]]; then
+		not_ok "$name" "expected $want, the client said: $ans"
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	check_eq "$name" "$want" "$(tally ${ans#ok })"
+}
+
+# The server name in an "ok NAME LOCALPORT" answer to `open`.
+# shellcheck disable=SC2086 # split the answer into words
+open_name() { [[ $1 == "ok "* ]] && set -- $1 && echo "$2" || echo "?"; }

@@ -64,20 +64,6 @@ dest_field() {
 	block "$1" "$2" | awk -v d="$3" -v f="$4" '$1 == "->" && $2 == d { print $f }'
 }
 
-# check_spread NAME AGENT-ANSWER EXPECTED-TALLY
-check_spread() {
-	local name=$1 ans=$2 want=$3
-	if [[ $ans != "ok "* ]]; then
-		not_ok "$name" "expected $want, the client said: $ans"
-		return 0
-	fi
-	# shellcheck disable=SC2086
-	check_eq "$name" "$want" "$(tally ${ans#ok })"
-}
-
-# The server name in an "ok NAME LOCALPORT" answer to `open`.
-# shellcheck disable=SC2086 # split the answer into words
-open_name() { [[ $1 == "ok "* ]] && set -- $1 && echo "$2" || echo "?"; }
 # shellcheck disable=SC2086
 open_port() { [[ $1 == "ok "* ]] && set -- $1 && echo "$3" || echo "?"; }
 server_num() { echo "${1#server}"; }
