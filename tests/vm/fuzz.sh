@@ -21,10 +21,10 @@
 #  +---------------+    +-------------------+
 #   pkt_inject on eth0 (AF_PACKET), curl loop from 10.0.0.2
 #
-# IPv6 beside it on the same links (every address nodad):
-#   client eth0 2001:db8::2/64, gw 2001:db8::1, local route
+# IPv6 beside it on the same links (lib.sh's nat_site, every address nodad):
+#   client eth0 2001:db8:c::2/64, gw 2001:db8:c::1, local route
 #     2001:db8:ee::/120 (the spoofed IPv6 sources)
-#   director c0 2001:db8::1/64, lo 2001:db8:100::100/128 (VIP6), sN
+#   director c0 2001:db8:c::1/64, lo 2001:db8:100::100/128 (VIP6), sN
 #     2001:db8:N::1/64, forwarding=1, 2001:db8:ee::/120 via the client
 #     (neighbour discovery, unlike ARP, never answers for a local route)
 #   server sN eth0 2001:db8:N::2/64, gw 2001:db8:N::1; httpd and
@@ -116,29 +116,10 @@ configure() {
 	done
 }
 
-# The IPv6 side of the topology (see the top), beside nat_site's IPv4.
+# The spoofed IPv6 sources (see the top), beside nat_site's dual stack.
 nat_site6() {
-	local i
-	nbatch c <<-EOF
-		addr add 2001:db8::2/64 dev eth0 nodad
-		route add default via 2001:db8::1
-		route add local $SPOOF6 dev lo
-	EOF
-	{
-		echo "addr add 2001:db8::1/64 dev c0 nodad"
-		echo "addr add $VIP6/128 dev lo"
-		echo "route add $SPOOF6 via 2001:db8::2"
-		for i in 1 2; do
-			echo "addr add 2001:db8:$i::1/64 dev s$i nodad"
-		done
-	} | nbatch d
-	n d sysctl -qw net.ipv6.conf.all.forwarding=1
-	for i in 1 2; do
-		nbatch "s$i" <<-EOF
-			addr add 2001:db8:$i::2/64 dev eth0 nodad
-			route add default via 2001:db8:$i::1
-		EOF
-	done
+	nip c route add local "$SPOOF6" dev lo
+	nip d route add "$SPOOF6" via 2001:db8:c::2
 }
 
 # vip_url VIP : the URL host part, bracketed for IPv6.
