@@ -327,13 +327,16 @@ static struct rtable *l4lb_dest_route(struct net *net, struct l4lb_dest *dest,
 	return rt;
 }
 
-/* Count why there is no route to send on, if there is none. */
-static bool l4lb_route_failed(struct l4lb_net *ln, const struct rtable *rt)
+/*
+ * Count why there is no route to send on, if there is none: @route is
+ * either family's cached route or its ERR_PTR (xmit6.c too).
+ */
+bool l4lb_route_failed(struct l4lb_net *ln, const void *route)
 {
-	if (!IS_ERR(rt))
+	if (!IS_ERR(route))
 		return false;
-	l4lb_drop(ln, PTR_ERR(rt) == -ENOMEM ? L4LB_DROP_NOMEM :
-					       L4LB_DROP_NO_ROUTE);
+	l4lb_drop(ln, PTR_ERR(route) == -ENOMEM ? L4LB_DROP_NOMEM :
+						  L4LB_DROP_NO_ROUTE);
 	return true;
 }
 

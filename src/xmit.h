@@ -36,6 +36,7 @@ int l4lb_nat_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 		  unsigned int inner_off, unsigned int inner_thoff);
 void l4lb_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 bool l4lb_too_big(struct sk_buff *skb, unsigned int mtu);
+bool l4lb_route_failed(struct l4lb_net *ln, const void *route);
 int l4lb_dest_check_route(struct net *net, u8 af,
 			  const union nf_inet_addr *addr, u8 fwd,
 			  struct netlink_ext_ack *extack);

@@ -208,15 +208,6 @@ int l4lb_nat6_icmp(struct sk_buff *skb, struct l4lb_conn *cp,
 	return 0;
 }
 
-static bool l4lb_route_err(struct l4lb_net *ln, struct dst_entry *dst)
-{
-	if (!IS_ERR(dst))
-		return false;
-	l4lb_drop(ln, PTR_ERR(dst) == -ENOMEM ? L4LB_DROP_NOMEM :
-						L4LB_DROP_NO_ROUTE);
-	return true;
-}
-
 /*
  * NAT: the hop limit is the director's to decrement, as a router's; a
  * server that is a local address has no route of its own and is left to
@@ -230,7 +221,7 @@ unsigned int l4lb_xmit_nat6(struct l4lb_net *ln, struct sk_buff *skb,
 	struct dst_entry *dst;
 
 	dst = l4lb_dest_route6(ln->net, dest, &saddr);
-	if (l4lb_route_err(ln, dst))
+	if (l4lb_route_failed(ln, dst))
 		return NF_DROP;
 	if (dst->dev->flags & IFF_LOOPBACK) {
 		if (l4lb_nat6(skb, cp->protocol, thoff, true, &dest->addr.in6,
@@ -261,7 +252,7 @@ unsigned int l4lb_xmit_dr6(struct l4lb_net *ln, struct sk_buff *skb,
 	struct dst_entry *dst;
 
 	dst = l4lb_dest_route6(ln->net, cp->dest, &saddr);
-	if (l4lb_route_err(ln, dst))
+	if (l4lb_route_failed(ln, dst))
 		return NF_DROP;
 	if (((struct rt6_info *)dst)->rt6i_flags & RTF_GATEWAY) {
 		l4lb_drop(ln, L4LB_DROP_NO_ROUTE);
@@ -292,7 +283,7 @@ unsigned int l4lb_xmit_tun6(struct l4lb_net *ln, struct sk_buff *skb,
 	u8 dsfield;
 
 	dst = l4lb_dest_route6(ln->net, cp->dest, &saddr);
-	if (l4lb_route_err(ln, dst))
+	if (l4lb_route_failed(ln, dst))
 		return NF_DROP;
 	mtu = dst_mtu(dst) - sizeof(*ip6h);
 	if (inner6) {
