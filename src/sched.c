@@ -116,6 +116,8 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 	st->ops = sched;
 
 	spin_lock_bh(&svc->sched_lock);
+	old = rcu_dereference_protected(svc->sched_state,
+					lockdep_is_held(&svc->sched_lock));
 	/* The state is built from the current loads: queued changes are in. */
 	l4lb_sched_drain(svc, NULL);
 	if (edit) {
@@ -125,9 +127,8 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 	}
 	list_for_each_entry(dest, &svc->dests, list)
 		dest->sched_idx = -1;
-	sched->build(svc, st->data);
-	old = rcu_replace_pointer(svc->sched_state, st,
-				  lockdep_is_held(&svc->sched_lock));
+	sched->build(svc, st->data, old && old->ops == sched ? old->data : NULL);
+	rcu_assign_pointer(svc->sched_state, st);
 	WRITE_ONCE(svc->sched, sched);
 	spin_unlock_bh(&svc->sched_lock);
 

@@ -18,8 +18,11 @@
 struct l4lb_sched_ops {
 	const char *name;
 	size_t (*state_size)(unsigned int nr_dests);
-	/* Fill a zeroed @state from svc->dests; called with sched_lock held. */
-	void (*build)(struct l4lb_service *svc, void *state);
+	/*
+	 * Fill a zeroed @state from svc->dests; called with sched_lock held.
+	 * @prev: the state it replaces, if of the same scheduler, else NULL.
+	 */
+	void (*build)(struct l4lb_service *svc, void *state, const void *prev);
 	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state);
 	/* Optional: a dest's active/inactive counts changed. */
 	void (*load_changed)(void *state, struct l4lb_dest *dest);

@@ -9,7 +9,8 @@
  */
 #include "sched_heap.h"
 
-static void l4lb_lc_build(struct l4lb_service *svc, void *state)
+static void l4lb_lc_build(struct l4lb_service *svc, void *state,
+			  const void *prev)
 {
 	l4lb_heap_build(svc, state, false);
 }

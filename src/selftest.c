@@ -49,7 +49,7 @@ static struct l4lb_fake *__init l4lb_fake_new(const struct l4lb_sched_ops *ops,
 		list_add_tail(&f->dest[i].list, &f->svc.dests);
 	}
 	spin_lock_bh(&f->svc.sched_lock);
-	ops->build(&f->svc, f->state);
+	ops->build(&f->svc, f->state, NULL);
 	spin_unlock_bh(&f->svc.sched_lock);
 	return f;
 }

@@ -9,6 +9,9 @@
  * the server they had; memory goes once the last user is gone, after an
  * RCU grace period.
  *
+ * A new dest goes first in its service's list, as in IPVS, so rr and wrr
+ * take the servers from the last added backwards, in the same order.
+ *
  * The root of an unprivileged user namespace may configure its own netns
  * (GENL_UNS_ADMIN_PERM): services, dests, their counters and scheduler
  * state are charged to its memory cgroup (GFP_KERNEL_ACCOUNT).
@@ -248,7 +251,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 	spin_lock_bh(&svc->ln->dests_lock);
 	list_add(&dest->all, &svc->ln->all_dests);
 	spin_unlock_bh(&svc->ln->dests_lock);
-	list_add_tail_rcu(&dest->list, &svc->dests);
+	list_add_rcu(&dest->list, &svc->dests);
 	svc->nr_dests++;
 	err = l4lb_sched_rebuild(svc, svc->sched, NULL, 0);
 	if (err) {

@@ -110,19 +110,20 @@ act_inact() {
 		}'
 }
 
-# note_order IMPL SCHED AGENT-ANSWER : log the order of the first 6
-# answers. Not asserted (the cases assert the spread), but l4lb's order is
-# compared with IPVS's in the log: IPVS links a new server at the head of
-# the service's list, so its rr goes from the last server added backwards.
+# check_order IMPL SCHED AGENT-ANSWER : the order of the first 6 answers
+# is IPVS's. IPVS links a new server at the head of the service's list, so
+# its rr goes from the last server added backwards; l4lb must go the same
+# way (recorded from the ipvs run, checked in the l4lb one).
 declare -A ORDER
-note_order() {
+check_order() {
 	local impl=$1 sched=$2 first
 	first=$(cut -d' ' -f2-7 <<< "$3")
-	ORDER[$impl-$sched]=$first
 	say "# $impl $sched order: $first"
-	if [ "$impl" = l4lb ] && [ -n "${ORDER[ipvs-$sched]:-}" ] &&
-	   [ "${ORDER[ipvs-$sched]}" != "$first" ]; then
-		say "# note: $sched order differs: ipvs ${ORDER[ipvs-$sched]}, l4lb $first"
+	if [ "$impl" = ipvs ]; then
+		ORDER[$sched]=$first
+	elif [ -n "${ORDER[$sched]:-}" ]; then
+		check_eq "$impl: IPv6 $sched: the same order as IPVS" \
+			"${ORDER[$sched]}" "$first"
 	fi
 }
 
@@ -156,7 +157,7 @@ case_rr() {
 	nat_service "$impl" "$p" rr
 	ans=$(agent c tcp 30 "$VIP6" "$p")
 	check_spread "$impl: IPv6 NAT rr 10/10/10" "$ans" "s1=10 s2=10 s3=10"
-	note_order "$impl" rr "$ans"
+	check_order "$impl" rr "$ans"
 	ans=$(agent c open rr "$VIP6" "$p")
 	check_match "$impl: IPv6 NAT rr: held connection established" \
 		'^ok s[123] [0-9]+$' "$ans"
@@ -181,7 +182,7 @@ case_wrr() {
 	ans=$(agent c tcp 60 "$VIP6" "$p")
 	check_spread "$impl: IPv6 NAT wrr 1,2,3 over 60: 10/20/30" "$ans" \
 		"s1=10 s2=20 s3=30"
-	note_order "$impl" wrr "$ans"
+	check_order "$impl" wrr "$ans"
 }
 
 # least_conn IMPL PORT SCHED : three connections held on s1 while it is the
