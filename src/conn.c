@@ -86,13 +86,21 @@ void l4lb_conn_put(struct l4lb_conn *cp)
 	call_rcu(&cp->rcu, l4lb_conn_free_rcu);
 }
 
-/* A template lives on while flows it placed are alive. */
+/*
+ * A template lives on while flows it placed are alive. After them, one
+ * assured lives out its timeout; one never assured goes at once, as in
+ * IPVS, so a flood of SYNs from many sources leaves no templates behind.
+ */
 bool l4lb_conn_expired(const struct l4lb_conn *cp)
 {
-	if (!time_after_eq(jiffies, READ_ONCE(cp->expires)))
+	u8 flags = READ_ONCE(cp->flags);
+
+	if (!(flags & L4LB_CONN_F_TEMPLATE))
+		return time_after_eq(jiffies, READ_ONCE(cp->expires));
+	if (refcount_read(&cp->refcnt) != 1)
 		return false;
-	return !(cp->flags & L4LB_CONN_F_TEMPLATE) ||
-	       refcount_read(&cp->refcnt) == 1;
+	return !(flags & L4LB_CONN_F_ASSURED) ||
+	       time_after_eq(jiffies, READ_ONCE(cp->expires));
 }
 
 /*

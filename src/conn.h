@@ -64,6 +64,18 @@ struct l4lb_conn {
 	struct rcu_head rcu;
 };
 
+/*
+ * A flow placed by template @cp->tmpl was answered: the template may now
+ * outlive its flows (l4lb_conn_expired()).
+ */
+static inline void l4lb_tmpl_assure(const struct l4lb_conn *cp)
+{
+	struct l4lb_conn *tp = cp->tmpl;
+
+	if (tp && !(READ_ONCE(tp->flags) & L4LB_CONN_F_ASSURED))
+		WRITE_ONCE(tp->flags, tp->flags | L4LB_CONN_F_ASSURED);
+}
+
 /* A flow may expire at @expires: the sweeper must not wait past it. */
 static inline void l4lb_gc_due(struct l4lb_net *ln, unsigned long expires)
 {

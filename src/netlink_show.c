@@ -219,7 +219,7 @@ static int l4lb_nl_fill_conn(struct sk_buff *skb, struct l4lb_conn *cp)
 	    nla_put_u16(skb, L4LB_CONN_A_DAF, dest->af) ||
 	    l4lb_nl_put_addr(skb, L4LB_CONN_A_DADDR, &dest->addr) ||
 	    nla_put_be16(skb, L4LB_CONN_A_DPORT, dest->port) ||
-	    nla_put_u32(skb, L4LB_CONN_A_FLAGS, cp->flags) ||
+	    nla_put_u32(skb, L4LB_CONN_A_FLAGS, READ_ONCE(cp->flags)) ||
 	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(cp->state)) ||
 	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
 			left > 0 ? jiffies_to_msecs(left) : 0) ||

@@ -124,6 +124,8 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 	u8 old, new;
 
 	if (!th) {
+		if (dir == L4LB_DIR_REPLY)
+			l4lb_tmpl_assure(cp);
 		l4lb_conn_refresh(ln, cp, l4lb_conn_timeout(ln, cp, L4LB_TCP_NONE));
 		return;
 	}
@@ -154,6 +156,7 @@ void l4lb_conn_set_state(struct l4lb_net *ln, struct l4lb_conn *cp,
 			atomic_dec(&dest->inactive);
 			atomic_inc(&dest->active);
 			moved = true;
+			l4lb_tmpl_assure(cp);
 		}
 	}
 	exp = jiffies + l4lb_conn_timeout(ln, cp, new);

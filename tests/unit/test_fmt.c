@@ -330,7 +330,7 @@ static void test_show_templates(void)
 		{ .af = AF_INET, .daf = AF_INET, .protocol = IPPROTO_TCP,
 		  .cport = 0, .vport = 443, .dport = 443,
 		  .state = L4LB_TCP_ESTABLISHED, .expires = 1000, .fwd = L4LB_FWD_MASQ,
-		  .flags = L4LB_CONN_F_TEMPLATE },
+		  .flags = L4LB_CONN_F_TEMPLATE | L4LB_CONN_F_ASSURED },
 	};
 	char *out = NULL;
 
@@ -345,8 +345,8 @@ static void test_show_templates(void)
 		  "l4lb connection entries\n"
 		  "pro expire state       source             virtual            destination\n"
 		  "UDP 05:59  NONE        10.1.2.0:0         10.0.0.1:53        192.168.1.3:53\n"
-		  "TCP 00:01  NONE        10.1.2.3:0         10.0.0.2:443       192.168.1.4:443\n",
-		  "show: templates have state NONE whatever the protocol");
+		  "TCP 00:01  ASSURED     10.1.2.3:0         10.0.0.2:443       192.168.1.4:443\n",
+		  "show: templates have state NONE or ASSURED whatever the protocol");
 	free(out);
 
 	CAPTURE(out, show_conns(f, c, 1, &json));

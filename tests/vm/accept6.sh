@@ -311,11 +311,9 @@ case_persist() {
 	check_match "$impl: IPv6 -Lnc: a template for the /64 c:1::" \
 		"TCP +[0-9]{2}:[0-9]{2} +[A-Z]+ +\\[2001:db8:c:1::\\]:0 +\\[$VIP6\\]:$p +\\[2001:db8:[123]::2\\]:$p" \
 		"$(adm "$impl" -Lnc)"
-	# IPVS marks a template ASSURED once a connection it controls is
-	# established (ip_vs_control_assure_ct()); l4lb's templates have no
-	# state and show NONE (docs/ipv6.md, "Differences from IPVS").
+	# A template is ASSURED once a connection it placed is established
+	# (IPVS: ip_vs_control_assure_ct()).
 	local want="ASSURED ASSURED"
-	[ "$impl" = ipvs ] || want="NONE NONE"
 	check_eq "$impl: IPv6 -Lnc: both templates $want" "$want" \
 		"$(adm "$impl" -Lnc | awk -v v="[$VIP6]:$p" '$5 == v && $4 ~ /\]:0$/ { print $3 }' | paste -sd' ')"
 	check_match "$impl: IPv6 -Ln: persistent 60 mask 64" \

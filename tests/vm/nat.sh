@@ -662,8 +662,8 @@ ans=$(agent A tcp 6 "$VIP6" 91)
 # shellcheck disable=SC2086
 check_match "IPv6 -p -M 64: six connections, one server" \
 	'^server[123]=6$' "$(tally ${ans#ok })"
-check_match "IPv6 -Lnc: the template is the client's /64" \
-	"TCP +[0-9]{2}:[0-9]{2} +NONE +\\[2001:db8:c::\\]:0 +\\[2001:db8:f::100\\]:91 +\\[2001:db8:[123]::2\\]:9001" \
+check_match "IPv6 -Lnc: the template is the client's /64, ASSURED" \
+	"TCP +[0-9]{2}:[0-9]{2} +ASSURED +\\[2001:db8:c::\\]:0 +\\[2001:db8:f::100\\]:91 +\\[2001:db8:[123]::2\\]:9001" \
 	"$(vs d -Lnc)"
 check_match "IPv6 -Ln shows the prefix length as the mask" \
 	"^TCP  \\[2001:db8:f::100\\]:91 rr persistent 300 mask 64\$" \

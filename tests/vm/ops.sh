@@ -244,8 +244,8 @@ test_persistence() {
 	a=$(tally ${got#ok })
 	check_match "persistence: 12 connections from one client, one server" \
 		'^s[123]=12$' "$a"
-	check_match "persistence: -Lnc shows the template" \
-		"NONE +10\.0\.0\.2:0 +$VIP:9107 " "$(conns 9107)"
+	check_match "persistence: -Lnc shows the template, ASSURED" \
+		"ASSURED +10\.0\.0\.2:0 +$VIP:9107 " "$(conns 9107)"
 	check_match "persistence: --json marks the template" '"template": *true' \
 		"$(vs d -Lnc --json)"
 
@@ -263,6 +263,18 @@ test_persistence() {
 		"^$a=" "$b"
 	n d sysctl -qw net.l4lb.expire_quiescent_template=0
 
+	# A template none of whose connections was established is not
+	# ASSURED, and goes with its last connection (here refused by the
+	# server, so CLOSE, 10 s), not 60 s later, as in IPVS.
+	vs d -A -t "$VIP:9113" -s rr -p 60
+	vs d -a -t "$VIP:9113" -r 192.168.1.2:9999 -m
+	check_eq "persistence: a refused connection" "err ECONNREFUSED" \
+		"$(agent c connect "$VIP" 9113 | cut -d' ' -f1-2)"
+	check_match "persistence: its template is not ASSURED" \
+		"NONE +10\.0\.0\.2:0 +$VIP:9113 " "$(conns 9113)"
+	check "persistence: the template goes with the connection, within 30 s" \
+		wait_for -t 30 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9113 '"
+
 	vs d -A -t "$VIP:9108" -s rr -p 60 -M 255.255.255.0
 	vs d -a -t "$VIP:9108" -r 192.168.1.2:9000 -m
 	vs d -a -t "$VIP:9108" -r 192.168.2.2:9000 -m
@@ -276,8 +288,8 @@ test_persistence() {
 	got=$(from_each "$VIP6" 9108 2001:db8:c::2 2001:db8:c::3)
 	check_match "IPv6 persistence -M 64: two clients of one /64 share a server" \
 		'^(s1 s1 s1 s1 s1 s1|s2 s2 s2 s2 s2 s2)$' "$got"
-	check_match "IPv6 persistence: one template, for the /64" \
-		"NONE +\\[2001:db8:c::\\]:0 +\\[$VIP6\\]:9108 " \
+	check_match "IPv6 persistence: one template, for the /64, ASSURED" \
+		"ASSURED +\\[2001:db8:c::\\]:0 +\\[$VIP6\\]:9108 " \
 		"$(vs d -Lnc | grep -F "[$VIP6]:9108 ")"
 }
 

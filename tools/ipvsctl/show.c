@@ -249,12 +249,15 @@ static bool is_template(const struct conn_entry *e)
 }
 
 /*
- * A persistence template carries no packets, so it has no protocol state:
- * IPVS names it NONE whatever the protocol, UDP included.
+ * A persistence template carries no packets, so it has no protocol state,
+ * only whether a flow it placed was answered: IPVS names it NONE or
+ * ASSURED whatever the protocol, UDP included.
  */
 static const char *conn_state(const struct conn_entry *e)
 {
-	return is_template(e) ? "NONE" : fmt_state(e->protocol, e->state);
+	if (is_template(e))
+		return e->flags & L4LB_CONN_F_ASSURED ? "ASSURED" : "NONE";
+	return fmt_state(e->protocol, e->state);
 }
 
 void show_conns(FILE *f, const struct conn_entry *conns, size_t n,

@@ -104,6 +104,12 @@ enum l4lb_fwd_method {
 
 /* A persistence template: client (network) -> server, no real flow. */
 #define L4LB_CONN_F_TEMPLATE	0x1
+/*
+ * A template one of whose flows was answered (a TCP handshake completed,
+ * a UDP reply seen): it outlives its flows by the persistence timeout.
+ * One never answered goes with its last flow, as IPVS's does.
+ */
+#define L4LB_CONN_F_ASSURED	0x2
 
 enum l4lb_dest_attr {
 	L4LB_DEST_A_UNSPEC,
