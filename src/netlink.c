@@ -80,7 +80,7 @@ static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
 static const struct nla_policy l4lb_noattr_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
 	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
-	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_DEST_GONE] = L4LB_REPLY_ONLY,
 };
 
 /* NEW_SERVICE, SET_SERVICE, DEL_SERVICE, GET_SERVICE, GET_DEST, ZERO */
@@ -88,7 +88,7 @@ static const struct nla_policy l4lb_svc_cmd_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_SERVICE]	= NLA_POLICY_NESTED(l4lb_svc_policy),
 	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
 	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
-	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_DEST_GONE] = L4LB_REPLY_ONLY,
 };
 
 /* NEW_DEST, SET_DEST, DEL_DEST */
@@ -97,7 +97,7 @@ static const struct nla_policy l4lb_dest_cmd_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_DEST]		= NLA_POLICY_NESTED(l4lb_dest_policy),
 	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
 	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
-	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_DEST_GONE] = L4LB_REPLY_ONLY,
 };
 
 /* Timeouts: 0 keeps the current value; at most a day, as a sanity bound. */
@@ -112,7 +112,7 @@ static const struct nla_policy l4lb_config_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_TIMEOUT_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
 	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
 	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
-	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_CLASH] = L4LB_REPLY_ONLY,
+	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_DEST_GONE] = L4LB_REPLY_ONLY,
 };
 
 /*

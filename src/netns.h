@@ -66,6 +66,7 @@ enum l4lb_drop {
 	L4LB_DROP_NOMEM,
 	L4LB_DROP_NO_ROUTE,
 	L4LB_DROP_CLASH,
+	L4LB_DROP_DEST_GONE,
 	L4LB_DROP_MAX
 };
 
@@ -74,8 +75,10 @@ static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NO_DEST == L4LB_A_DROP_NO_DEST);
 static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NOMEM == L4LB_A_DROP_NOMEM);
 static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_NO_ROUTE == L4LB_A_DROP_NO_ROUTE);
 static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_CLASH == L4LB_A_DROP_CLASH);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_DEST_GONE ==
+	      L4LB_A_DROP_DEST_GONE);
 /* A new reason needs its attribute first. */
-static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_MAX == L4LB_A_DROP_CLASH + 1);
+static_assert(L4LB_A_DROP_CONN_MAX + L4LB_DROP_MAX == L4LB_A_DROP_DEST_GONE + 1);
 
 /* A walk's place in the connection table (conn_hash.c). */
 struct l4lb_conn_iter {

@@ -158,27 +158,41 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 }
 
 /*
- * A connection found for a request, or NULL when it must go: it expired;
- * its server was deleted and expire_nodest_conn is set (the packet is
- * dropped, @drop); or a new SYN reuses the client port of a closed flow
- * and conn_reuse_mode schedules it afresh at once.
+ * The connection found for a request, if it still takes it. NULL when it
+ * goes and the request is scheduled afresh: it expired; a new SYN reuses
+ * the client port of a closed flow and conn_reuse_mode says so; or, with
+ * expire_nodest_conn, its server was deleted or a new SYN comes to a
+ * server of weight 0.
+ *
+ * ERR_PTR(-ENOENT), to drop the packet, when its server was deleted and
+ * expire_nodest_conn is 0. The connection stays until it times out, so
+ * that re-adding the server in the meantime gives the flow back to it
+ * (l4lb_dest_add()), as in IPVS.
  */
 static struct l4lb_conn *l4lb_conn_check(struct l4lb_net *ln,
 					 struct l4lb_conn *cp,
-					 const struct tcphdr *th, bool *drop)
+					 const struct tcphdr *th)
 {
-	u8 state = READ_ONCE(cp->state);
+	bool nodest = READ_ONCE(ln->sysctl.expire_nodest_conn);
+	bool syn = th && th->syn && !th->ack;
+	struct l4lb_dest *dest = cp->dest;
+	u8 state;
 
 	if (l4lb_conn_expired(cp))
 		goto expire;
-	if (READ_ONCE(cp->dest->gone) &&
-	    READ_ONCE(ln->sysctl.expire_nodest_conn)) {
-		*drop = true;
-		goto expire;
+	if (unlikely(READ_ONCE(dest->gone))) {
+		if (nodest)
+			goto expire;
+		l4lb_drop(ln, L4LB_DROP_DEST_GONE);
+		return ERR_PTR(-ENOENT);
 	}
-	if (th && th->syn && !th->ack &&
-	    (state == L4LB_TCP_TIME_WAIT || state == L4LB_TCP_CLOSE) &&
+	if (!syn)
+		return cp;
+	state = READ_ONCE(cp->state);
+	if ((state == L4LB_TCP_TIME_WAIT || state == L4LB_TCP_CLOSE) &&
 	    READ_ONCE(ln->sysctl.conn_reuse_mode))
+		goto expire;
+	if (nodest && !READ_ONCE(dest->weight))
 		goto expire;
 	return cp;
 
@@ -201,11 +215,7 @@ struct l4lb_conn *l4lb_conn_for_request(struct l4lb_net *ln,
 
 	cp = l4lb_conn_find(ln, t, hash);
 	if (cp) {
-		bool drop = false;
-
-		cp = l4lb_conn_check(ln, cp, th, &drop);
-		if (drop)
-			return ERR_PTR(-ENOENT);
+		cp = l4lb_conn_check(ln, cp, th);
 		if (cp)
 			return cp;
 	}

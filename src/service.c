@@ -4,10 +4,14 @@
  *
  * Configuration runs under l4lb_net.lock; the packet path finds services
  * in an RCU rhashtable and never sleeps. A service holds a reference per
- * dest, and each connection holds one on its dest, so deleting a server
- * or a service with live connections lets those connections finish on
- * the server they had; memory goes once the last user is gone, after an
- * RCU grace period.
+ * dest, and each connection holds one on its dest; memory goes once the
+ * last user is gone, after an RCU grace period.
+ *
+ * A deleted dest stays on its service's gone_dests while connections hold it.
+ * Their packets are dropped (or, with expire_nodest_conn, scheduled
+ * afresh: schedule.c), and the same server added back to the same
+ * service takes them again, as IPVS's trash of dests does: a server that
+ * a health checker took out for a moment keeps its flows.
  *
  * A new dest goes first in its service's list, as in IPVS, so rr and wrr
  * take the servers from the last added backwards, in the same order.
@@ -88,6 +92,7 @@ void l4lb_dest_put(struct l4lb_dest *dest)
 	ln = dest->svc->ln;
 	spin_lock_bh(&ln->dests_lock);
 	list_del(&dest->all);
+	list_del(&dest->gone_node);
 	spin_unlock_bh(&ln->dests_lock);
 	call_rcu(&dest->rcu, l4lb_dest_free_rcu);
 }
@@ -112,6 +117,7 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	svc->ln = ln;
 	l4lb_service_set_conf(svc, conf);
 	INIT_LIST_HEAD(&svc->dests);
+	INIT_LIST_HEAD(&svc->gone_dests);
 	spin_lock_init(&svc->sched_lock);
 	refcount_set(&svc->refcnt, 1);
 	err = l4lb_sched_rebuild(svc, sched, NULL, 0);
@@ -174,6 +180,9 @@ void l4lb_dest_del(struct l4lb_dest *dest)
 	list_del_rcu(&dest->list);
 	svc->nr_dests--;
 	WRITE_ONCE(dest->gone, true);
+	spin_lock_bh(&svc->ln->dests_lock);
+	list_add(&dest->gone_node, &svc->gone_dests);
+	spin_unlock_bh(&svc->ln->dests_lock);
 	/* Same scheduler, fewer dests: cannot fail. */
 	l4lb_sched_rebuild(svc, svc->sched, dest, 0);
 	svc->ln->gen++;
@@ -217,6 +226,49 @@ struct l4lb_dest *l4lb_dest_find(struct l4lb_service *svc, u8 af,
 	return NULL;
 }
 
+/*
+ * A deleted dest of @svc that connections still hold, taken off
+ * svc->gone_dests with a reference, or NULL.
+ */
+static struct l4lb_dest *l4lb_dest_find_gone(struct l4lb_service *svc, u8 af,
+					     const union nf_inet_addr *addr,
+					     __be16 port)
+{
+	struct l4lb_dest *dest, *found = NULL;
+	struct l4lb_net *ln = svc->ln;
+
+	spin_lock_bh(&ln->dests_lock);
+	list_for_each_entry(dest, &svc->gone_dests, gone_node) {
+		if (dest->af == af && nf_inet_addr_cmp(&dest->addr, addr) &&
+		    dest->port == port &&
+		    refcount_inc_not_zero(&dest->refcnt)) {
+			list_del_init(&dest->gone_node);
+			found = dest;
+			break;
+		}
+	}
+	spin_unlock_bh(&ln->dests_lock);
+	return found;
+}
+
+/* Relist deleted @dest, taking over the caller's reference as the service's. */
+static struct l4lb_dest *l4lb_dest_revive(struct l4lb_dest *dest, u8 fwd,
+					  u32 weight)
+{
+	struct l4lb_service *svc = dest->svc;
+
+	/* A reader that was on its list node when it was unlisted is done. */
+	synchronize_rcu();
+	WRITE_ONCE(dest->fwd, fwd);
+	WRITE_ONCE(dest->gone, false);
+	list_add_rcu(&dest->list, &svc->dests);
+	svc->nr_dests++;
+	/* With a dest to set, the rebuild cannot fail (__GFP_NOFAIL). */
+	l4lb_sched_rebuild(svc, svc->sched, dest, weight);
+	svc->ln->gen++;
+	return dest;
+}
+
 struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 				const union nf_inet_addr *addr, __be16 port,
 				u8 fwd, u32 weight,
@@ -230,6 +282,9 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 		NL_SET_ERR_MSG(extack, "real server already exists");
 		return ERR_PTR(-EEXIST);
 	}
+	dest = l4lb_dest_find_gone(svc, af, addr, port);
+	if (dest)
+		return l4lb_dest_revive(dest, fwd, weight);
 	dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
 	if (!dest)
 		return ERR_PTR(-ENOMEM);
@@ -245,6 +300,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 	dest->fwd = fwd;
 	dest->weight = weight;
 	dest->sched_idx = -1;
+	INIT_LIST_HEAD(&dest->gone_node);
 	refcount_set(&dest->refcnt, 1);
 	refcount_inc(&svc->refcnt);
 

@@ -32,6 +32,7 @@ struct netlink_ext_ack;
 struct l4lb_dest {
 	struct list_head list;		/* svc->dests, RCU */
 	struct list_head all;		/* l4lb_net.all_dests, deleted too */
+	struct list_head gone_node;	/* svc->gone_dests once deleted */
 	struct l4lb_service *svc;
 	union nf_inet_addr addr;
 	__be16 port;
@@ -62,6 +63,8 @@ struct l4lb_service {
 	struct l4lb_svc_key key;
 	struct list_head list;		/* l4lb_net.services, under lock */
 	struct list_head dests;		/* RCU; written under l4lb_net.lock */
+	/* Deleted dests that connections still hold; l4lb_net.dests_lock. */
+	struct list_head gone_dests;
 	unsigned int nr_dests;
 	struct l4lb_net *ln;
 	spinlock_t sched_lock;

@@ -512,6 +512,7 @@ void fake_l4lb_handle(const struct nlmsghdr *req)
 				fake_attr_u64(L4LB_A_DROP_NOMEM, 123456789012ULL);
 				fake_attr_u64(L4LB_A_DROP_NO_ROUTE, 2);
 				fake_attr_u64(L4LB_A_DROP_CLASH, 5);
+				fake_attr_u64(L4LB_A_DROP_DEST_GONE, 6);
 			}
 		} else if (g->cmd == L4LB_CMD_GET_CONFIG) {
 			fake_attr_u32(L4LB_A_TIMEOUT_TCP, 900);

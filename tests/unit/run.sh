@@ -374,7 +374,7 @@ begin "--info"
 run --info
 want_rc 0
 want_out "l4lb v0.1.0-fake: 3 connections, table size 4096
-dropped: conn_max 7, no_dest 0, nomem 123456789012, no_route 2, clash 5"
+dropped: conn_max 7, no_dest 0, nomem 123456789012, no_route 2, clash 5, dest_gone 6"
 want_log "GET_INFO ack"
 end
 
@@ -383,13 +383,13 @@ run --info --json
 want_rc 0
 want_json "d == {'version': '0.1.0-fake', 'connections': 3, 'table_size': 4096,
 	'dropped': {'conn_max': 7, 'no_dest': 0, 'nomem': 123456789012, 'no_route': 2,
-		'clash': 5}}"
+		'clash': 5, 'dest_gone': 6}}"
 end
 
 begin "--info from an older module: drop counters 0"
 run FAKE_L4LB_OLD=1 --info
 want_rc 0
-want_out_has "dropped: conn_max 0, no_dest 0, nomem 0, no_route 0, clash 0"
+want_out_has "dropped: conn_max 0, no_dest 0, nomem 0, no_route 0, clash 0, dest_gone 0"
 end
 
 begin "-A --idle-timeout sends the attribute"

@@ -360,20 +360,20 @@ static void test_show_info(void)
 	struct l4lb_info i = { .version = "0.2.0", .conn_count = 12, .conn_tab_size = 65536,
 			       .drop_conn_max = 1, .drop_no_dest = 22,
 			       .drop_nomem = 333, .drop_no_route = 18446744073709551615ULL,
-			       .drop_clash = 4444 };
+			       .drop_clash = 4444, .drop_dest_gone = 55555 };
 	char *out = NULL;
 
 	CAPTURE(out, show_info(f, &i, false));
 	CHECK_STR(out,
 		  "l4lb v0.2.0: 12 connections, table size 65536\n"
-		  "dropped: conn_max 1, no_dest 22, nomem 333, no_route 18446744073709551615, clash 4444\n",
+		  "dropped: conn_max 1, no_dest 22, nomem 333, no_route 18446744073709551615, clash 4444, dest_gone 55555\n",
 		  "show: --info text");
 	free(out);
 	CAPTURE(out, show_info(f, &i, true));
 	CHECK_STR(out,
 		  "{\"version\":\"0.2.0\",\"connections\":12,\"table_size\":65536,"
 		  "\"dropped\":{\"conn_max\":1,\"no_dest\":22,\"nomem\":333,"
-		  "\"no_route\":18446744073709551615,\"clash\":4444}}\n",
+		  "\"no_route\":18446744073709551615,\"clash\":4444,\"dest_gone\":55555}}\n",
 		  "show: --info JSON");
 	free(out);
 }

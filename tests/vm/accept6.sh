@@ -226,10 +226,8 @@ case_wlc() { least_conn "$1" $(($(base "$1") + 4)) wlc; }
 # one. A deleted server gets no new connection either, and (IPVS,
 # ip_vs_in_hook(): "Check the server status") the packets of a connection
 # still bound to it are dropped while expire_nodest_conn is 0 (with 1, the
-# entry is expired and the packet scheduled afresh). l4lb differs on
-# purpose, for both families: with 0 such a connection keeps its server
-# until it ends (docs/ipv6.md, "Differences from IPVS"); each side is held
-# to its own documented behaviour.
+# entry is expired and the packet scheduled afresh). The same server added
+# back takes the connection again (IPVS revives it from its trash).
 case_drain() {
 	local impl=$1 p x y z ans i
 	p=$(($(base "$impl") + 5))
@@ -259,13 +257,11 @@ case_drain() {
 	ans=$(agent c tcp 4 "$VIP6" "$p")
 	check_spread "$impl: IPv6 delete: 4 new connections avoid deleted $y and drained $x" \
 		"$ans" "${z:-?}=4"
-	if [ "$impl" = ipvs ]; then
-		check_eq "$impl: IPv6 delete: the held connection to deleted $y is dropped (no answer)" \
-			"err ETIMEDOUT" "$(agent c send del deleted)"
-	else
-		check_eq "$impl: IPv6 delete: the held connection to deleted $y keeps it (differs from IPVS)" \
-			"ok $y deleted" "$(agent c send del deleted)"
-	fi
+	check_eq "$impl: IPv6 delete: the held connection to deleted $y is dropped (no answer)" \
+		"err ETIMEDOUT" "$(agent c send del deleted)"
+	cfg "$impl" -a -t "$V6:$p" -r "[2001:db8:${y#s}::2]:$p" -m
+	check_eq "$impl: IPv6 delete: $y added back takes the held connection again" \
+		"ok $y deleted" "$(agent c recv del 20)"
 	check_eq "$impl: IPv6 delete: the held connection to drained $x still works" \
 		"ok $x drained" "$(agent c send w0 drained)"
 	agent c close w0 > /dev/null

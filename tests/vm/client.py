@@ -31,6 +31,9 @@
 #   open ID HOST PORT         open a connection kept as ID and ask who
 #                             answers -> "ok NAME LOCALPORT"
 #   send ID TEXT              send a line on ID -> "ok ANSWER-LINE"
+#   recv ID SECS              wait up to SECS (times SLOW) for a line on ID,
+#                             e.g. the late answer to a send that timed out
+#                             -> "ok LINE"
 #   peer ID                   -> "ok IP:PORT" (getpeername)
 #   close ID                  -> ok
 #   bg_start HOST PORT        keep making short connections (as tcp) in a
@@ -228,6 +231,16 @@ def run(cmd, args):
             line = readline(s)
         except OSError as e:
             return 'err ' + errname(e)
+        return 'ok ' + line if line else 'err EOF'
+    if cmd == 'recv':
+        s = held[args[0]]
+        s.settimeout(float(args[1]) * int(os.environ.get('SLOW', '1')))
+        try:
+            line = readline(s)
+        except OSError as e:
+            return 'err ' + errname(e)
+        finally:
+            s.settimeout(TIMEOUT)
         return 'ok ' + line if line else 'err EOF'
     if cmd == 'peer':
         try:

@@ -96,24 +96,53 @@ test_sysctl_ranges() {
 	n d sysctl -qw net.l4lb.conn_max=0
 }
 
-test_expire_nodest() {
-	local got
+# nodest NAME HOST SERVICE SERVER : a connection held on the one server
+# of SERVICE (VIP:PORT), which is deleted under it. As in IPVS: with
+# expire_nodest_conn=0 its packets are dropped (and counted) while the
+# entry lives, and the server added back takes the flow again; with 1,
+# the next packet expires the entry and, not being a SYN, is answered by
+# the director's own stack with a reset.
+dest_gone() { vs d --info | sed -n 's/.*dest_gone \([0-9]*\)$/\1/p'; }
 
+nodest() {
+	local name=$1 host=$2 svc=$3 rs=$4 got d0 d1
+
+	got=$(agent c open "$name" "$host" "${svc##*:}")
+	check_match "$name: held connection to s1" "^ok s1 " "$got"
+	d0=$(dest_gone)
+	vs d -d -t "$svc" -r "$rs"
+	check_eq "$name, nodest=0: packets to the deleted server are dropped" \
+		"err ETIMEDOUT" "$(agent c send "$name" hello)"
+	d1=$(dest_gone)
+	if [ "${d1:-0}" -gt "${d0:-0}" ]; then
+		ok "$name, nodest=0: the drops are counted"
+	else
+		not_ok "$name, nodest=0: the drops are counted" \
+			"--info dest_gone: '$d0' before, '$d1' after"
+	fi
+	check_match "$name, nodest=0: the entry stays ESTABLISHED" \
+		"ESTABLISHED .*${rs//[][]/.}" "$(vs d -Lnc | grep -F " $svc ")"
+	vs d -a -t "$svc" -r "$rs" -m
+	check_eq "$name, nodest=0: the server added back takes the flow again" \
+		"ok s1 hello" "$(agent c recv "$name" 20)"
+	check_eq "$name: and it goes on" "ok s1 again" \
+		"$(agent c send "$name" again)"
+
+	vs d -d -t "$svc" -r "$rs"
+	n d sysctl -qw net.l4lb.expire_nodest_conn=1
+	check_match "$name, nodest=1: the flow to the deleted server is reset" \
+		"^err (ECONNRESET|EOF)" "$(agent c send "$name" reset)"
+	agent c close "$name" > /dev/null
+	check_eq "$name, nodest=1: its connection entry is gone" "" \
+		"$(vs d -Lnc | grep -F " $svc " | grep ESTABLISHED)"
+	n d sysctl -qw net.l4lb.expire_nodest_conn=0
+}
+
+test_expire_nodest() {
 	section "expire_nodest_conn"
 	vs d -A -t "$VIP:9101" -s rr
 	vs d -a -t "$VIP:9101" -r 192.168.1.2:9000 -m
-	got=$(agent c open keep "$VIP" 9101)
-	check_match "nodest: held connection to s1" "^ok s1 " "$got"
-	vs d -d -t "$VIP:9101" -r 192.168.1.2:9000
-	check_match "nodest=0: the flow keeps its deleted server" "^ok s1 " \
-		"$(agent c send keep hello)"
-
-	n d sysctl -qw net.l4lb.expire_nodest_conn=1
-	check_match "nodest=1: the flow to the deleted server is cut" "^err " \
-		"$(agent c send keep again)"
-	agent c close keep > /dev/null
-	check_eq "nodest=1: its connection entry is gone" "" "$(conns 9101 | grep ESTABLISHED)"
-	n d sysctl -qw net.l4lb.expire_nodest_conn=0
+	nodest nodest4 "$VIP" "$VIP:9101" 192.168.1.2:9000
 }
 
 test_conn_max() {
@@ -351,16 +380,7 @@ test_ipv6() {
 	section "IPv6: expire_nodest_conn, conn_max, counters"
 	vs d -A -t "[$VIP6]:9111" -s rr
 	vs d -a -t "[$VIP6]:9111" -r '[2001:db8:1::2]:9000' -m
-	got=$(agent c open keep6 "$VIP6" 9111)
-	check_match "IPv6 nodest: held connection to s1" "^ok s1 " "$got"
-	vs d -d -t "[$VIP6]:9111" -r '[2001:db8:1::2]:9000'
-	check_match "IPv6 nodest=0: the flow keeps its deleted server" "^ok s1 " \
-		"$(agent c send keep6 hello)"
-	n d sysctl -qw net.l4lb.expire_nodest_conn=1
-	check_match "IPv6 nodest=1: the flow to the deleted server is cut" "^err " \
-		"$(agent c send keep6 again)"
-	agent c close keep6 > /dev/null
-	n d sysctl -qw net.l4lb.expire_nodest_conn=0
+	nodest nodest6 "$VIP6" "[$VIP6]:9111" '[2001:db8:1::2]:9000'
 
 	vs d -A -t "[$VIP6]:9112" -s rr
 	for i in 1 2 3; do

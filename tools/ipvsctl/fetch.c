@@ -31,6 +31,7 @@ static const struct nla_policy top_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_DROP_NOMEM]		= { .type = NLA_U64 },
 	[L4LB_A_DROP_NO_ROUTE]		= { .type = NLA_U64 },
 	[L4LB_A_DROP_CLASH]		= { .type = NLA_U64 },
+	[L4LB_A_DROP_DEST_GONE]		= { .type = NLA_U64 },
 };
 
 static const struct nla_policy svc_policy[L4LB_SVC_A_MAX + 1] = {
@@ -413,6 +414,7 @@ static int info_reply(struct nlmsghdr *nlh, void *arg)
 	info->drop_nomem = get_u64(tb[L4LB_A_DROP_NOMEM]);
 	info->drop_no_route = get_u64(tb[L4LB_A_DROP_NO_ROUTE]);
 	info->drop_clash = get_u64(tb[L4LB_A_DROP_CLASH]);
+	info->drop_dest_gone = get_u64(tb[L4LB_A_DROP_DEST_GONE]);
 	return 0;
 }
 

@@ -315,16 +315,17 @@ void show_info(FILE *f, const struct l4lb_info *info, bool json)
 		json_string(f, info->version);
 		fprintf(f, ",\"connections\":%u,\"table_size\":%u,\"dropped\":{"
 			"\"conn_max\":%" PRIu64 ",\"no_dest\":%" PRIu64 ",\"nomem\":%" PRIu64
-			",\"no_route\":%" PRIu64 ",\"clash\":%" PRIu64 "}}\n",
+			",\"no_route\":%" PRIu64 ",\"clash\":%" PRIu64
+			",\"dest_gone\":%" PRIu64 "}}\n",
 			info->conn_count, info->conn_tab_size, info->drop_conn_max,
 			info->drop_no_dest, info->drop_nomem, info->drop_no_route,
-			info->drop_clash);
+			info->drop_clash, info->drop_dest_gone);
 		return;
 	}
 	fprintf(f, "l4lb v%s: %u connections, table size %u\n", info->version,
 		info->conn_count, info->conn_tab_size);
 	fprintf(f, "dropped: conn_max %" PRIu64 ", no_dest %" PRIu64 ", nomem %" PRIu64
-		", no_route %" PRIu64 ", clash %" PRIu64 "\n", info->drop_conn_max,
-		info->drop_no_dest, info->drop_nomem, info->drop_no_route,
-		info->drop_clash);
+		", no_route %" PRIu64 ", clash %" PRIu64 ", dest_gone %" PRIu64 "\n",
+		info->drop_conn_max, info->drop_no_dest, info->drop_nomem,
+		info->drop_no_route, info->drop_clash, info->drop_dest_gone);
 }

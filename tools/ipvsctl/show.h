@@ -81,6 +81,7 @@ struct l4lb_info {
 	uint64_t drop_nomem;
 	uint64_t drop_no_route;
 	uint64_t drop_clash;
+	uint64_t drop_dest_gone;
 };
 
 /*

@@ -60,6 +60,7 @@ enum l4lb_attr {
 	L4LB_A_DROP_NOMEM,	/* no memory for a new connection */
 	L4LB_A_DROP_NO_ROUTE,	/* DR/TUN server unreachable */
 	L4LB_A_DROP_CLASH,	/* a live flow holds the same server tuple */
+	L4LB_A_DROP_DEST_GONE,	/* a flow's server was deleted (nodest=0) */
 	__L4LB_A_MAX
 };
 #define L4LB_A_MAX (__L4LB_A_MAX - 1)
