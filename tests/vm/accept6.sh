@@ -5,7 +5,9 @@
 # with the same assertions, run against in-tree IPVS (ip_vs.ko, driven by
 # Debian's ipvsadm) and then against l4lb (driven by ipvsctl, with the
 # same arguments), in one VM boot. IPVS's behaviour is the expectation: a
-# case l4lb fails where IPVS passes is a difference to fix.
+# case l4lb fails where IPVS passes is a difference to fix. The cases: NAT,
+# scheduling (rr, wrr, lc, wlc), draining, persistence, ICMPv6, and direct
+# routing (DR) and ip6ip6 tunnelling (TUN), rr and draining.
 # Runs in the VM: scripts/vm-run -- tests/vm/accept6.sh
 #
 #                            director "d"                    real servers
@@ -51,11 +53,16 @@
 #   drain: weight 0, delete   9105   9205   TCP
 #   persistence -p 60 -M 64   9106   9206   TCP
 #   ICMPv6 port unreachable   9108   9208   UDP, nothing listens there
+#   DR rr over dr1, dr2       9110   9210   TCP, VIP DR6
+#   DR draining: weight 0     9111   9211   TCP, VIP DR6
+#   TUN rr over tu1, tu2      9112   9212   TCP, VIP TUN6
+#   TUN draining: weight 0    9113   9213   TCP, VIP TUN6
 #
 # Every real server runs tests/vm/server.py answering with its name on the
-# TCP ports above (s1-s3 the NAT ones, dr1, dr2, tu1, tu2 DIRECT_CASES'),
-# and on 9100 (reached directly, no service, at setup).
-# ACCEPT6_TESTS=case_rr,case_lc,... runs only those cases.
+# TCP ports above (s1-s3 the NAT ones, dr1, dr2, tu1, tu2 the DR and TUN
+# ones), and on 9100 (reached directly, no service, at setup).
+# ACCEPT6_TESTS=case_rr,case_lc,... runs only those cases (DR and TUN:
+# case_dr, case_dr_drain, case_tun, case_tun_drain).
 
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -358,11 +365,101 @@ case_icmp() {
 		"err ECONNREFUSED" "$(agent c udpconn "$VIP6" "$p")"
 }
 
+# ============================================================ DR, TUN
+
+# direct_mode DR|TUN : set the caller's vip, flag (the -a option), fwd
+# (-Ln's Forward column) and srv (its two servers' names).
+direct_mode() {
+	case $1 in
+	DR) vip=$DR6 flag=-g fwd=Route srv="dr1 dr2" ;;
+	TUN) vip=$TUN6 flag=-i fwd=Tunnel srv="tu1 tu2" ;;
+	esac
+}
+
+# direct_service IMPL MODE PORT : a TCP rr service on the mode's VIP:PORT
+# with its two servers (on PORT, weight 1) in the mode.
+direct_service() {
+	local impl=$1 p=$3 vip flag fwd srv s
+	direct_mode "$2"
+	cfg "$impl" -A -t "[$vip]:$p" -s rr
+	for s in $srv; do
+		cfg "$impl" -a -t "[$vip]:$p" -r "[${RIP6[$s]}]:$p" "$flag"
+	done
+}
+
+# stats_line IMPL VIP PORT : the service's line of -Ln --stats --exact
+# (Conns InPkts OutPkts InBytes OutBytes).
+stats_line() {
+	adm "$1" -Ln --stats --exact -t "[$2]:$3" | grep '^TCP'
+}
+
+# conns_counted IMPL VIP PORT N : the service's Conns is N. (IPVS adds up
+# its per-CPU counters in its 2 s estimator timer, not when read.)
+conns_counted() {
+	local re="^TCP +[^ ]+ +$4 "
+	[[ $(stats_line "$1" "$2" "$3") =~ $re ]]
+}
+
+# direct_rr IMPL MODE PORT : 10 connections spread 5/5 over the two
+# servers, which answer the client directly: the director counts no reply
+# packet, and the client's peer is the VIP.
+direct_rr() {
+	local impl=$1 mode=$2 p=$3 vip flag fwd srv ans want s
+	direct_mode "$mode"
+	section "$impl: IPv6 $mode rr"
+	direct_service "$impl" "$mode" "$p"
+	check_eq "$impl: IPv6 $mode: -Ln shows both servers as $fwd" "$fwd $fwd" \
+		"$(adm "$impl" -Ln -t "[$vip]:$p" | awk '$1 == "->" && $2 ~ /^\[/ { print $3 }' | paste -sd' ')"
+	ans=$(agent c tcp 10 "$vip" "$p")
+	want=
+	for s in $srv; do want+=" $s=5"; done
+	check_spread "$impl: IPv6 $mode rr over 2 servers: 5/5" "$ans" "${want# }"
+	wait_for -t 10 conns_counted "$impl" "$vip" "$p" 10 || true
+	check_match "$impl: IPv6 $mode: 10 connections, no reply through the director (OutPkts 0)" \
+		"^TCP +\\[$vip\\]:$p +10 +[0-9]+ +0 " "$(stats_line "$impl" "$vip" "$p")"
+	ans=$(agent c open "$mode" "$vip" "$p")
+	check_match "$impl: IPv6 $mode: held connection established" \
+		"^ok (${srv/ /|}) [0-9]+\$" "$ans"
+	check_eq "$impl: IPv6 $mode: the client's peer is [$vip]:$p" \
+		"ok [$vip]:$p" "$(agent c peer "$mode")"
+	agent c close "$mode" > /dev/null
+}
+
+# direct_drain IMPL MODE PORT : a server at weight 0 keeps its held
+# connection (-Ln: weight 0, 1 active) and gets none of 4 new ones.
+direct_drain() {
+	local impl=$1 mode=$2 p=$3 vip flag fwd srv x s other ans
+	direct_mode "$mode"
+	section "$impl: IPv6 $mode draining: weight 0"
+	direct_service "$impl" "$mode" "$p"
+	x=$(open_name "$(agent c open "${mode}w0" "$vip" "$p")")
+	check_match "$impl: IPv6 $mode weight 0: held connection opened" \
+		"^(${srv/ /|})\$" "$x"
+	for s in $srv; do
+		[ "$s" = "$x" ] || other=$s
+	done
+	cfg "$impl" -e -t "[$vip]:$p" -r "[${RIP6[$x]:-?}]:$p" "$flag" -w 0
+	check_eq "$impl: IPv6 $mode weight 0: -Ln shows $x at weight 0, its connection active" \
+		"0 1" "$(adm "$impl" -Ln -t "[$vip]:$p" |
+			awk -v d="[${RIP6[$x]:-?}]:$p" '$1 == "->" && $2 == d { print $4, $5 }')"
+	ans=$(agent c tcp 4 "$vip" "$p")
+	check_spread "$impl: IPv6 $mode weight 0: 4 new connections avoid $x" \
+		"$ans" "$other=4"
+	check_eq "$impl: IPv6 $mode weight 0: the held connection to $x still works" \
+		"ok $x drained" "$(agent c send "${mode}w0" drained)"
+	agent c close "${mode}w0" > /dev/null
+}
+
+case_dr() { direct_rr "$1" DR $(($(base "$1") + 10)); }
+case_dr_drain() { direct_drain "$1" DR $(($(base "$1") + 11)); }
+case_tun() { direct_rr "$1" TUN $(($(base "$1") + 12)); }
+case_tun_drain() { direct_drain "$1" TUN $(($(base "$1") + 13)); }
+
 # run_impl IMPL : every case against one implementation, then -C.
 run_impl() {
 	local impl=$1 c
 	for c in case_rr case_wrr case_lc case_wlc case_drain case_persist \
-		case_icmp; do
+		case_icmp case_dr case_dr_drain case_tun case_tun_drain; do
 		if [ -n "${ACCEPT6_TESTS:-}" ] &&
 		   [[ ,$ACCEPT6_TESTS, != *",$c,"* ]]; then
 			say "# skipped: $impl $c (not in ACCEPT6_TESTS=$ACCEPT6_TESTS)"
