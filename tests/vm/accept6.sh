@@ -5,7 +5,9 @@
 # with the same assertions, run against in-tree IPVS (ip_vs.ko, driven by
 # Debian's ipvsadm) and then against l4lb (driven by ipvsctl, with the
 # same arguments), in one VM boot. IPVS's behaviour is the expectation: a
-# case l4lb fails where IPVS passes is a difference to fix.
+# case l4lb fails where IPVS passes is a difference to fix. The cases: NAT,
+# scheduling (rr, wrr, lc, wlc), draining, persistence, ICMPv6, and direct
+# routing (DR) and ip6ip6 tunnelling (TUN), rr and draining.
 # Runs in the VM: scripts/vm-run -- tests/vm/accept6.sh
 #
 #                            director "d"                    real servers
@@ -21,6 +23,22 @@
 #                        +----------------------+
 #  (tests/vm/lib.sh's nat_site, dual-stack; only its IPv6 side is used.)
 #
+#  DR and TUN: c and d also join one L2 segment, bridge br0 in "sw":
+#
+#   "c" eth1       "d" a0         "dr1"          "dr2"          "rt"
+#   2001:db8:a::2  2001:db8:a::1  2001:db8:a::11 2001:db8:a::12 2001:db8:a::fe
+#                  DR6, TUN6      DR6 on lo      DR6 on lo      forwarding=1
+#     |              |              |              |              |
+#   --+--------------+--------------+--------------+--------------+
+#   rt tu1 2001:db8:b:1::1/64 --- "tu1" eth0 2001:db8:b:1::3/64, gw rt
+#   rt tu2 2001:db8:b:2::1/64 --- "tu2" eth0 2001:db8:b:2::3/64, gw rt
+#   (tu1, tu2: TUN6 on ip6tnl0, ip6ip6; c and d: 2001:db8:b::/48 via rt)
+#
+#  DR6 2001:db8:a::100 and TUN6 2001:db8:a::101 sit on d's a0 (deprecated:
+#  never a tunnel's outer source), so that d alone answers neighbour
+#  solicitations for them; scripts/realserver puts them on the servers.
+#  Replies go from the servers straight to the client (TUN's via rt).
+#
 # Implementations: "ipvs" (modprobe ip_vs; ipvsadm in "d") runs first,
 # then "l4lb" (scripts/insmod l4lb.ko; ipvsctl in "d"). Both modules stay
 # loaded; each implementation has its own ports, VIP side and server side,
@@ -35,10 +53,16 @@
 #   drain: weight 0, delete   9105   9205   TCP
 #   persistence -p 60 -M 64   9106   9206   TCP
 #   ICMPv6 port unreachable   9108   9208   UDP, nothing listens there
+#   DR rr over dr1, dr2       9110   9210   TCP, VIP DR6
+#   DR draining: weight 0     9111   9211   TCP, VIP DR6
+#   TUN rr over tu1, tu2      9112   9212   TCP, VIP TUN6
+#   TUN draining: weight 0    9113   9213   TCP, VIP TUN6
 #
 # Every real server runs tests/vm/server.py answering with its name on the
-# TCP ports above, and on 9100 (reached directly, no service, at setup).
-# ACCEPT6_TESTS=case_rr,case_lc,... runs only those cases.
+# TCP ports above (s1-s3 the NAT ones, dr1, dr2, tu1, tu2 the DR and TUN
+# ones), and on 9100 (reached directly, no service, at setup).
+# ACCEPT6_TESTS=case_rr,case_lc,... runs only those cases (DR and TUN:
+# case_dr, case_dr_drain, case_tun, case_tun_drain).
 
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -49,6 +73,12 @@ UNLOAD_ON_EXIT=1
 VIP=10.0.0.100
 V6=[$VIP6]
 TCP_CASES="1 2 3 4 5 6"
+# The DR and TUN site's: case ports, VIPs, servers' addresses by name.
+DIRECT_CASES="10 11 12 13"
+DR6=2001:db8:a::100
+TUN6=2001:db8:a::101
+declare -A RIP6=([dr1]=2001:db8:a::11 [dr2]=2001:db8:a::12
+	[tu1]=2001:db8:b:1::3 [tu2]=2001:db8:b:2::3)
 
 # base IMPL : the implementation's port base.
 base() {
@@ -330,11 +360,101 @@ case_icmp() {
 		"err ECONNREFUSED" "$(agent c udpconn "$VIP6" "$p")"
 }
 
+# ============================================================ DR, TUN
+
+# direct_mode DR|TUN : set the caller's vip, flag (the -a option), fwd
+# (-Ln's Forward column) and srv (its two servers' names).
+direct_mode() {
+	case $1 in
+	DR) vip=$DR6 flag=-g fwd=Route srv="dr1 dr2" ;;
+	TUN) vip=$TUN6 flag=-i fwd=Tunnel srv="tu1 tu2" ;;
+	esac
+}
+
+# direct_service IMPL MODE PORT : a TCP rr service on the mode's VIP:PORT
+# with its two servers (on PORT, weight 1) in the mode.
+direct_service() {
+	local impl=$1 p=$3 vip flag fwd srv s
+	direct_mode "$2"
+	cfg "$impl" -A -t "[$vip]:$p" -s rr
+	for s in $srv; do
+		cfg "$impl" -a -t "[$vip]:$p" -r "[${RIP6[$s]}]:$p" "$flag"
+	done
+}
+
+# stats_line IMPL VIP PORT : the service's line of -Ln --stats --exact
+# (Conns InPkts OutPkts InBytes OutBytes).
+stats_line() {
+	adm "$1" -Ln --stats --exact -t "[$2]:$3" | grep '^TCP'
+}
+
+# conns_counted IMPL VIP PORT N : the service's Conns is N. (IPVS adds up
+# its per-CPU counters in its 2 s estimator timer, not when read.)
+conns_counted() {
+	local re="^TCP +[^ ]+ +$4 "
+	[[ $(stats_line "$1" "$2" "$3") =~ $re ]]
+}
+
+# direct_rr IMPL MODE PORT : 10 connections spread 5/5 over the two
+# servers, which answer the client directly: the director counts no reply
+# packet, and the client's peer is the VIP.
+direct_rr() {
+	local impl=$1 mode=$2 p=$3 vip flag fwd srv ans want s
+	direct_mode "$mode"
+	section "$impl: IPv6 $mode rr"
+	direct_service "$impl" "$mode" "$p"
+	check_eq "$impl: IPv6 $mode: -Ln shows both servers as $fwd" "$fwd $fwd" \
+		"$(adm "$impl" -Ln -t "[$vip]:$p" | awk '$1 == "->" && $2 ~ /^\[/ { print $3 }' | paste -sd' ')"
+	ans=$(agent c tcp 10 "$vip" "$p")
+	want=
+	for s in $srv; do want+=" $s=5"; done
+	check_spread "$impl: IPv6 $mode rr over 2 servers: 5/5" "$ans" "${want# }"
+	wait_for -t 10 conns_counted "$impl" "$vip" "$p" 10 || true
+	check_match "$impl: IPv6 $mode: 10 connections, no reply through the director (OutPkts 0)" \
+		"^TCP +\\[$vip\\]:$p +10 +[0-9]+ +0 " "$(stats_line "$impl" "$vip" "$p")"
+	ans=$(agent c open "$mode" "$vip" "$p")
+	check_match "$impl: IPv6 $mode: held connection established" \
+		"^ok (${srv/ /|}) [0-9]+\$" "$ans"
+	check_eq "$impl: IPv6 $mode: the client's peer is [$vip]:$p" \
+		"ok [$vip]:$p" "$(agent c peer "$mode")"
+	agent c close "$mode" > /dev/null
+}
+
+# direct_drain IMPL MODE PORT : a server at weight 0 keeps its held
+# connection (-Ln: weight 0, 1 active) and gets none of 4 new ones.
+direct_drain() {
+	local impl=$1 mode=$2 p=$3 vip flag fwd srv x s other ans
+	direct_mode "$mode"
+	section "$impl: IPv6 $mode draining: weight 0"
+	direct_service "$impl" "$mode" "$p"
+	x=$(open_name "$(agent c open "${mode}w0" "$vip" "$p")")
+	check_match "$impl: IPv6 $mode weight 0: held connection opened" \
+		"^(${srv/ /|})\$" "$x"
+	for s in $srv; do
+		[ "$s" = "$x" ] || other=$s
+	done
+	cfg "$impl" -e -t "[$vip]:$p" -r "[${RIP6[$x]:-?}]:$p" "$flag" -w 0
+	check_eq "$impl: IPv6 $mode weight 0: -Ln shows $x at weight 0, its connection active" \
+		"0 1" "$(adm "$impl" -Ln -t "[$vip]:$p" |
+			awk -v d="[${RIP6[$x]:-?}]:$p" '$1 == "->" && $2 == d { print $4, $5 }')"
+	ans=$(agent c tcp 4 "$vip" "$p")
+	check_spread "$impl: IPv6 $mode weight 0: 4 new connections avoid $x" \
+		"$ans" "$other=4"
+	check_eq "$impl: IPv6 $mode weight 0: the held connection to $x still works" \
+		"ok $x drained" "$(agent c send "${mode}w0" drained)"
+	agent c close "${mode}w0" > /dev/null
+}
+
+case_dr() { direct_rr "$1" DR $(($(base "$1") + 10)); }
+case_dr_drain() { direct_drain "$1" DR $(($(base "$1") + 11)); }
+case_tun() { direct_rr "$1" TUN $(($(base "$1") + 12)); }
+case_tun_drain() { direct_drain "$1" TUN $(($(base "$1") + 13)); }
+
 # run_impl IMPL : every case against one implementation, then -C.
 run_impl() {
 	local impl=$1 c
 	for c in case_rr case_wrr case_lc case_wlc case_drain case_persist \
-		case_icmp; do
+		case_icmp case_dr case_dr_drain case_tun case_tun_drain; do
 		if [ -n "${ACCEPT6_TESTS:-}" ] &&
 		   [[ ,$ACCEPT6_TESTS, != *",$c,"* ]]; then
 			say "# skipped: $impl $c (not in ACCEPT6_TESTS=$ACCEPT6_TESTS)"
@@ -363,33 +483,116 @@ EOF
 # (Deprecated, so never picked as a source unless bound: the client's
 # connections come from 2001:db8:c::2.)
 nip d route add 2001:db8:c:1::/64 dev c0
-ports="--tcp 9100"
-for b in 9100 9200; do
-	for i in $TCP_CASES; do ports+=" --tcp $((b + i))"; done
-done
+
+# direct_site : the DR and TUN site (the second drawing).
+direct_site() {
+	local h i
+	ns_add sw dr1 dr2 rt tu1 tu2
+	{
+		echo "link add eth1 netns $(ns c) type veth peer name pc netns $(ns sw)"
+		echo "link add a0 netns $(ns d) type veth peer name pd netns $(ns sw)"
+		for h in dr1 dr2 rt; do
+			echo "link add eth0 netns $(ns "$h") type veth peer name p$h netns $(ns sw)"
+		done
+		for i in 1 2; do
+			echo "link add tu$i netns $(ns rt) type veth peer name eth0 netns $(ns "tu$i")"
+		done
+	} | ip -batch -
+	{
+		echo "link add br0 type bridge mcast_snooping 0"
+		echo "link set br0 up"
+		for h in pc pd pdr1 pdr2 prt; do
+			echo "link set $h master br0 up"
+		done
+	} | nbatch sw
+	nbatch c <<-EOF
+		addr add 2001:db8:a::2/64 dev eth1 nodad
+		link set eth1 up
+		route add 2001:db8:b::/48 via 2001:db8:a::fe
+	EOF
+	nbatch d <<-EOF
+		addr add 2001:db8:a::1/64 dev a0 nodad
+		addr add $DR6/128 dev a0 nodad preferred_lft 0
+		addr add $TUN6/128 dev a0 nodad preferred_lft 0
+		link set a0 up
+		route add 2001:db8:b::/48 via 2001:db8:a::fe
+	EOF
+	for h in dr1 dr2; do
+		nbatch "$h" <<-EOF
+			addr add ${RIP6[$h]}/64 dev eth0 nodad
+			link set eth0 up
+		EOF
+		n "$h" "$L4LB_ROOT/scripts/realserver" dr "$DR6" > /dev/null
+	done
+	{
+		echo "addr add 2001:db8:a::fe/64 dev eth0 nodad"
+		echo "link set eth0 up"
+		for i in 1 2; do
+			echo "addr add 2001:db8:b:$i::1/64 dev tu$i nodad"
+			echo "link set tu$i up"
+		done
+	} | nbatch rt
+	n rt sysctl -qw net.ipv6.conf.all.forwarding=1
+	for i in 1 2; do
+		nbatch "tu$i" <<-EOF
+			addr add ${RIP6[tu$i]}/64 dev eth0 nodad
+			link set eth0 up
+			route add default via 2001:db8:b:$i::1
+		EOF
+		n "tu$i" "$L4LB_ROOT/scripts/realserver" tun "$TUN6" > /dev/null
+	done
+}
+direct_site
+
+# server_ports CASE... : server.py's options for 9100 and the CASEs' ports.
+server_ports() {
+	local b i
+	printf -- '--tcp 9100'
+	for b in 9100 9200; do
+		for i in "$@"; do printf -- ' --tcp %s' $((b + i)); done
+	done
+}
 for i in 1 2 3; do
-	# shellcheck disable=SC2086 # one --tcp per port
-	start_server "s$i" "s$i" $ports
+	# shellcheck disable=SC2046,SC2086 # one --tcp per port
+	start_server "s$i" "s$i" $(server_ports $TCP_CASES)
+done
+for h in dr1 dr2 tu1 tu2; do
+	# shellcheck disable=SC2046,SC2086 # one --tcp per port
+	start_server "$h" "$h" $(server_ports $DIRECT_CASES)
 done
 agent_start c c
 
+# servers_ready NS CASE... : NS listens on the CASEs' ports.
 servers_ready() {
 	local out b i
 	out=$(n "$1" ss -Hltn)
+	shift
 	for b in 9100 9200; do
-		for i in $TCP_CASES; do
+		for i in "$@"; do
 			[[ $out == *:$((b + i))\ * ]] || return 1
 		done
 	done
 }
 for i in 1 2 3; do
-	check "server s$i listens on its TCP ports" wait_for -t 60 servers_ready "s$i"
+	# shellcheck disable=SC2086 # one case a word
+	check "server s$i listens on its TCP ports" \
+		wait_for -t 60 servers_ready "s$i" $TCP_CASES
+done
+for h in dr1 dr2 tu1 tu2; do
+	# shellcheck disable=SC2086 # one case a word
+	check "server $h listens on its TCP ports" \
+		wait_for -t 60 servers_ready "$h" $DIRECT_CASES
 done
 check "client agent answers" wait_for -t 60 test "$(agent c ping)" = pong
-reach() { [ "$(agent c tcp 1 "2001:db8:$1::2" 9100)" = "ok s$1" ]; }
+# reach NAME ADDR : the client reaches server NAME at ADDR, port 9100.
+reach() { [ "$(agent c tcp 1 "$2" 9100)" = "ok $1" ]; }
 for i in 1 2 3; do
 	check "s$i reachable over IPv6 through the director (no service)" \
-		wait_for -t 30 reach "$i"
+		wait_for -t 30 reach "s$i" "2001:db8:$i::2"
+done
+for h in dr1 dr2 tu1 tu2; do
+	check "$h reachable over IPv6 from the client (no service)" \
+		wait_for -t 30 reach "$h" "${RIP6[$h]}"
 done
 
 # ======================================================= in-tree IPVS
