@@ -161,13 +161,15 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
  * The connection found for a request, if it still takes it. NULL when it
  * goes and the request is scheduled afresh: it expired; a new SYN reuses
  * the client port of a closed flow and conn_reuse_mode says so; or, with
- * expire_nodest_conn, its server was deleted or a new SYN comes to a
- * server of weight 0.
+ * expire_nodest_conn, a new SYN comes to a server of weight 0 or its
+ * server was deleted.
  *
  * ERR_PTR(-ENOENT), to drop the packet, when its server was deleted and
  * expire_nodest_conn is 0. The connection stays until it times out, so
  * that re-adding the server in the meantime gives the flow back to it
- * (l4lb_dest_add()), as in IPVS.
+ * (l4lb_dest_add()). All as in IPVS, in IPVS's order: a new SYN on a
+ * closed flow's port is scheduled afresh even if that flow's server is
+ * gone.
  */
 static struct l4lb_conn *l4lb_conn_check(struct l4lb_net *ln,
 					 struct l4lb_conn *cp,
@@ -180,20 +182,20 @@ static struct l4lb_conn *l4lb_conn_check(struct l4lb_net *ln,
 
 	if (l4lb_conn_expired(cp))
 		goto expire;
+	if (syn) {
+		state = READ_ONCE(cp->state);
+		if ((state == L4LB_TCP_TIME_WAIT || state == L4LB_TCP_CLOSE) &&
+		    READ_ONCE(ln->sysctl.conn_reuse_mode))
+			goto expire;
+		if (nodest && !READ_ONCE(dest->weight))
+			goto expire;
+	}
 	if (unlikely(READ_ONCE(dest->gone))) {
 		if (nodest)
 			goto expire;
 		l4lb_drop(ln, L4LB_DROP_DEST_GONE);
 		return ERR_PTR(-ENOENT);
 	}
-	if (!syn)
-		return cp;
-	state = READ_ONCE(cp->state);
-	if ((state == L4LB_TCP_TIME_WAIT || state == L4LB_TCP_CLOSE) &&
-	    READ_ONCE(ln->sysctl.conn_reuse_mode))
-		goto expire;
-	if (nodest && !READ_ONCE(dest->weight))
-		goto expire;
 	return cp;
 
 expire:

@@ -353,7 +353,9 @@ klog_mark
 svc 91 wlc 192.168.1.2:9001 192.168.2.2:9001 192.168.3.2:9001
 # The edits, in batches for ipvsctl -R: scheduler changes (all four),
 # weights 0-20 (s1 never 0, so some server is always there), and a fourth
-# server s3:9002 added and deleted.
+# server s3:9002 added and deleted. That one comes at weight 0, so no
+# client connection is on it: a deleted server's connections have their
+# packets dropped (nat.sh and (a) test that), which is no edit's fault.
 gen_edits() {
 	local i r s w extra=0 scheds=(rr wrr lc wlc)
 	for ((i = 0; i < EDITS; i++)); do
@@ -362,7 +364,7 @@ gen_edits() {
 			echo "-E -t $VIP:91 -s ${scheds[RANDOM % 4]}"
 		elif [ $r -lt 4 ]; then
 			if [ $extra = 0 ]; then
-				echo "-a -t $VIP:91 -r 192.168.3.2:9002 -m -w $((RANDOM % 5))"
+				echo "-a -t $VIP:91 -r 192.168.3.2:9002 -m -w 0"
 				extra=1
 			else
 				echo "-d -t $VIP:91 -r 192.168.3.2:9002"
@@ -417,14 +419,17 @@ check_text "(d) ActiveConn/InActConn match the connection table" "$want" \
 	"$(dest_cols 91 | awk '{ print $1, $3, $4 }')"
 
 # lc and wlc pick from those counters: predict 12 picks, compare.
-# predict WEIGHTED N < "rip weight active inactive" lines
+# predict WEIGHTED N < "rip weight active inactive" lines, sorted by
+# address: s1, s2, s3 were added in that order, so the kernel's list (a
+# new server goes first, as in IPVS) is s3, s2, s1, and a tie goes to the
+# first of them there.
 predict() {
 	awk -v weighted="$1" -v n="$2" '
 		{ name[NR] = "s" substr($1, 9, 1); w[NR] = $2; o[NR] = $3 * 256 + $4 }
 		END {
 			for (k = 0; k < n; k++) {
 				b = 0
-				for (i = 1; i <= NR; i++) {
+				for (i = NR; i >= 1; i--) {
 					if (w[i] == 0) continue
 					if (!b) { b = i; continue }
 					lhs = weighted ? o[i] * w[b] : o[i]
