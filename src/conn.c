@@ -46,24 +46,34 @@ void l4lb_conn_module_exit(void)
 
 int l4lb_conn_table_init(struct l4lb_net *ln)
 {
+	int err;
+
 	ln->gc_next = jiffies;
-	return l4lb_conn_hash_init(ln);
+	err = percpu_counter_init(&ln->nr_conns, 0, GFP_KERNEL);
+	if (err)
+		return err;
+	err = l4lb_conn_hash_init(ln);
+	if (err)
+		percpu_counter_destroy(&ln->nr_conns);
+	return err;
 }
 
 void l4lb_conn_table_destroy(struct l4lb_net *ln)
 {
 	l4lb_conn_hash_destroy(ln);
+	percpu_counter_destroy(&ln->nr_conns);
 }
 
 /* No flow and no template left. */
 bool l4lb_conn_table_empty(struct l4lb_net *ln)
 {
-	return !atomic_read(&ln->nr_conns) && !atomic_read(&ln->nr_tmpls);
+	return !l4lb_conn_count(ln) && !atomic_read(&ln->nr_tmpls);
 }
 
+/* Exact, summed over the CPUs: for the control path, not per packet. */
 unsigned int l4lb_conn_count(struct l4lb_net *ln)
 {
-	return atomic_read(&ln->nr_conns);
+	return percpu_counter_sum_positive(&ln->nr_conns);
 }
 
 static void l4lb_conn_free_rcu(struct rcu_head *head)
@@ -182,25 +192,32 @@ static bool l4lb_conn_closed(const struct l4lb_conn *cp)
 }
 
 /*
- * Take a place under net.l4lb.conn_max for a new flow, in one step: CPUs
- * that both saw room for one more flow must not both take it. The one
- * check of conn_max, made before scheduling, so a full table costs no pick.
+ * Take a place under net.l4lb.conn_max for a new flow. The count is per
+ * CPU, folded into the shared total every L4LB_CONN_BATCH flows, so CPUs
+ * opening flows at once do not all write one cache line. The place is
+ * taken first and then checked, exactly once the count is near the limit
+ * (__percpu_counter_compare() sums the CPUs then): CPUs that both saw
+ * room for one more flow cannot both keep it. The one check of conn_max,
+ * made before scheduling, so a full table costs no pick.
  */
+#define L4LB_CONN_BATCH	64
+
 bool l4lb_conn_reserve(struct l4lb_net *ln)
 {
 	int max = READ_ONCE(ln->sysctl.conn_max);
-	int n = atomic_read(&ln->nr_conns);
 
-	do {
-		if (max && n >= max)
-			return false;
-	} while (!atomic_try_cmpxchg(&ln->nr_conns, &n, n + 1));
+	percpu_counter_add_batch(&ln->nr_conns, 1, L4LB_CONN_BATCH);
+	if (max && __percpu_counter_compare(&ln->nr_conns, max,
+					    L4LB_CONN_BATCH) > 0) {
+		l4lb_conn_unreserve(ln);
+		return false;
+	}
 	return true;
 }
 
 void l4lb_conn_unreserve(struct l4lb_net *ln)
 {
-	atomic_dec(&ln->nr_conns);
+	percpu_counter_add_batch(&ln->nr_conns, -1, L4LB_CONN_BATCH);
 }
 
 /*
@@ -290,7 +307,7 @@ static void __l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp,
 	if (cp->flags & L4LB_CONN_F_TEMPLATE) {
 		atomic_dec(&ln->nr_tmpls);
 	} else {
-		atomic_dec(&ln->nr_conns);
+		l4lb_conn_unreserve(ln);
 		if (state == L4LB_TCP_ESTABLISHED)
 			atomic_dec(&dest->active);
 		else
@@ -349,7 +366,8 @@ static bool l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
 void l4lb_conn_gc(struct l4lb_net *ln)
 {
 	unsigned int budget = max_t(unsigned int, L4LB_GC_CONNS,
-				    l4lb_conn_count(ln) / L4LB_GC_STEPS);
+				    percpu_counter_read_positive(&ln->nr_conns) /
+				    L4LB_GC_STEPS);
 	unsigned long now = jiffies;
 
 	/* Also the table's size, as flows come and go: a tick suffices. */

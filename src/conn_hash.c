@@ -204,8 +204,11 @@ struct l4lb_conn *l4lb_conn_hash_add(struct l4lb_net *ln,
 	}
 	hlist_add_head_rcu(&cp->node, head);
 	spin_unlock_bh(lock);
-	/* l4lb_tab_want()'s growth rule, short of its ceiling. */
-	if (unlikely(atomic_read(&ln->nr_conns) > tab->mask &&
+	/*
+	 * l4lb_tab_want()'s growth rule, short of its ceiling, on the
+	 * count as last folded: the worker decides on the exact one.
+	 */
+	if (unlikely(percpu_counter_read(&ln->nr_conns) > tab->mask &&
 		     tab->mask < L4LB_CONN_TAB_MAX - 1))
 		queue_work(system_unbound_wq, &ln->conn_resize);
 	return NULL;
@@ -238,8 +241,7 @@ static struct l4lb_conn_tab *l4lb_tab_alloc(unsigned int size)
 /* What the table's size should be for its connections now. */
 static unsigned int l4lb_tab_want(struct l4lb_net *ln, unsigned int size)
 {
-	unsigned int n = atomic_read(&ln->nr_conns) +
-			 atomic_read(&ln->nr_tmpls);
+	unsigned int n = l4lb_conn_count(ln) + atomic_read(&ln->nr_tmpls);
 
 	/* Between 1/8 and 1 connection per bucket; 1/4 to 1/2 after a resize. */
 	if (n > size || (n < size / 8 && size > L4LB_CONN_TAB_MIN))

@@ -30,6 +30,7 @@
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/percpu_counter.h>
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/netns/generic.h>
@@ -109,7 +110,7 @@ struct l4lb_net {
 	struct l4lb_conn_tab __rcu *conn_tab;
 	spinlock_t *conn_locks;		/* the table's, by hash */
 	struct work_struct conn_resize;
-	atomic_t nr_conns;		/* flows, templates not included */
+	struct percpu_counter nr_conns;	/* flows, templates not included */
 	atomic_t nr_tmpls;
 	atomic_t nr_conns6;		/* IPv6 flows and templates */
 	struct delayed_work gc_work;
