@@ -146,6 +146,7 @@ static int __net_init l4lb_net_init(struct net *net)
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->services);
 	INIT_LIST_HEAD(&ln->all_dests);
+	INIT_LIST_HEAD(&ln->gone_services);
 	spin_lock_init(&ln->dests_lock);
 	init_llist_head(&ln->sweep_loads);
 	INIT_DELAYED_WORK(&ln->gc_work, l4lb_net_gc_work);
@@ -194,6 +195,7 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	cancel_delayed_work_sync(&ln->est_work);
 	/* Each dest left the list with its last reference (service.c). */
 	WARN_ON_ONCE(!list_empty(&ln->all_dests));
+	WARN_ON_ONCE(!list_empty(&ln->gone_services));
 	l4lb_sysctl_exit(ln);
 	l4lb_conn_table_destroy(ln);
 	l4lb_service_table_destroy(ln);

@@ -101,7 +101,9 @@ struct l4lb_net {
 	struct list_head services;
 	/* Every dest alive, deleted ones too: their routes (xmit.c). */
 	struct list_head all_dests;
-	spinlock_t dests_lock;
+	/* Deleted services whose deleted dests connections hold (service.c). */
+	struct list_head gone_services;
+	spinlock_t dests_lock;		/* these two lists, gone_dests */
 	unsigned int nr_services;
 	unsigned int gen;		/* bumped on config change, for dumps */
 	bool hooks_on;

@@ -7,11 +7,13 @@
  * dest, and each connection holds one on its dest; memory goes once the
  * last user is gone, after an RCU grace period.
  *
- * A deleted dest stays on its service's gone_dests while connections hold it.
+ * A deleted dest stays on its service's gone_dests while connections hold it,
+ * and a deleted service on l4lb_net.gone_services while such dests do.
  * Their packets are dropped (or, with expire_nodest_conn, scheduled
  * afresh: schedule.c), and the same server added back to the same
  * service takes them again, as IPVS's trash of dests does: a server that
- * a health checker took out for a moment keeps its flows.
+ * a health checker took out for a moment keeps its flows, and so do
+ * the services of `ipvsctl -C; ipvsctl -R < rules`.
  *
  * A new dest goes first in its service's list, as in IPVS, so rr and wrr
  * take the servers from the last added backwards, in the same order.
@@ -61,17 +63,23 @@ static void l4lb_service_free_rcu(struct rcu_head *head)
 	kfree(svc);
 }
 
+/* Not from an RCU callback: the netns may be gone by then (see below). */
 static void l4lb_service_put(struct l4lb_service *svc)
 {
-	if (refcount_dec_and_test(&svc->refcnt))
-		call_rcu(&svc->rcu, l4lb_service_free_rcu);
+	struct l4lb_net *ln = svc->ln;
+
+	if (!refcount_dec_and_test(&svc->refcnt))
+		return;
+	spin_lock_bh(&ln->dests_lock);
+	list_del(&svc->gone_node);
+	spin_unlock_bh(&ln->dests_lock);
+	call_rcu(&svc->rcu, l4lb_service_free_rcu);
 }
 
 static void l4lb_dest_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
 
-	l4lb_service_put(dest->svc);
 	l4lb_dest_route_release(dest);
 	l4lb_stats_free(dest->stats);
 	kfree(dest);
@@ -94,7 +102,89 @@ void l4lb_dest_put(struct l4lb_dest *dest)
 	list_del(&dest->all);
 	list_del(&dest->gone_node);
 	spin_unlock_bh(&ln->dests_lock);
+	/* Readers of dest->svc in this grace period hold off the svc's too. */
+	l4lb_service_put(dest->svc);
 	call_rcu(&dest->rcu, l4lb_dest_free_rcu);
+}
+
+/*
+ * Drop the caller's reference on deleted @svc, keeping it on
+ * l4lb_net.gone_services while its deleted dests keep it alive.
+ */
+static void l4lb_service_bury(struct l4lb_service *svc)
+{
+	struct l4lb_net *ln = svc->ln;
+
+	spin_lock_bh(&ln->dests_lock);
+	list_add(&svc->gone_node, &ln->gone_services);
+	spin_unlock_bh(&ln->dests_lock);
+	l4lb_service_put(svc);
+}
+
+/*
+ * A deleted service of @key that connections still hold through its
+ * deleted dests, taken off l4lb_net.gone_services with a reference.
+ */
+static struct l4lb_service *l4lb_service_find_gone(struct l4lb_net *ln,
+						   const struct l4lb_svc_key *key)
+{
+	struct l4lb_service *svc, *found = NULL;
+
+	spin_lock_bh(&ln->dests_lock);
+	list_for_each_entry(svc, &ln->gone_services, gone_node) {
+		if (!memcmp(&svc->key, key, sizeof(*key)) &&
+		    refcount_inc_not_zero(&svc->refcnt)) {
+			list_del_init(&svc->gone_node);
+			found = svc;
+			break;
+		}
+	}
+	spin_unlock_bh(&ln->dests_lock);
+	return found;
+}
+
+/* List @svc, holding its reference, as a live service. */
+static void l4lb_service_list(struct l4lb_service *svc)
+{
+	struct l4lb_net *ln = svc->ln;
+
+	list_add_tail(&svc->list, &ln->services);
+	WRITE_ONCE(ln->nr_services, ln->nr_services + 1);
+	if (svc->key.af == AF_INET6)
+		ln->nr_services6++;
+	ln->gen++;
+}
+
+/*
+ * Deleted @svc comes back with a new configuration, its deleted dests
+ * waiting to be added back. It counts from zero, as a new one would.
+ */
+static struct l4lb_service *
+l4lb_service_revive(struct l4lb_service *svc, const struct l4lb_sched_ops *sched,
+		    const struct l4lb_svc_conf *conf, struct netlink_ext_ack *extack)
+{
+	struct l4lb_net *ln = svc->ln;
+	int err;
+
+	err = l4lb_sched_rebuild(svc, sched, NULL, 0);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "out of memory for the scheduler state");
+		goto err_bury;
+	}
+	l4lb_service_set_conf(svc, conf);
+	l4lb_stats_zero(svc->stats, &svc->stats_base);
+	/* A reader that was on its table node when it left is done. */
+	synchronize_rcu();
+	err = rhashtable_insert_fast(&ln->svc_table, &svc->node,
+				     l4lb_svc_params);
+	if (err)
+		goto err_bury;
+	l4lb_service_list(svc);
+	return svc;
+
+err_bury:
+	l4lb_service_bury(svc);
+	return ERR_PTR(err);
 }
 
 struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
@@ -107,6 +197,13 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	int err = -ENOMEM;
 
 	lockdep_assert_held(&ln->lock);
+	if (rhashtable_lookup_fast(&ln->svc_table, key, l4lb_svc_params)) {
+		NL_SET_ERR_MSG(extack, "service already exists");
+		return ERR_PTR(-EEXIST);
+	}
+	svc = l4lb_service_find_gone(ln, key);
+	if (svc)
+		return l4lb_service_revive(svc, sched, conf, extack);
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
@@ -118,24 +215,18 @@ struct l4lb_service *l4lb_service_add(struct l4lb_net *ln,
 	l4lb_service_set_conf(svc, conf);
 	INIT_LIST_HEAD(&svc->dests);
 	INIT_LIST_HEAD(&svc->gone_dests);
+	INIT_LIST_HEAD(&svc->gone_node);
 	spin_lock_init(&svc->sched_lock);
 	refcount_set(&svc->refcnt, 1);
 	err = l4lb_sched_rebuild(svc, sched, NULL, 0);
 	if (err)
 		goto err_stats;
 
-	err = rhashtable_lookup_insert_fast(&ln->svc_table, &svc->node,
-					    l4lb_svc_params);
-	if (err) {
-		if (err == -EEXIST)
-			NL_SET_ERR_MSG(extack, "service already exists");
+	err = rhashtable_insert_fast(&ln->svc_table, &svc->node,
+				     l4lb_svc_params);
+	if (err)
 		goto err_state;
-	}
-	list_add_tail(&svc->list, &ln->services);
-	WRITE_ONCE(ln->nr_services, ln->nr_services + 1);
-	if (svc->key.af == AF_INET6)
-		ln->nr_services6++;
-	ln->gen++;
+	l4lb_service_list(svc);
 	return svc;
 
 err_state:
@@ -203,7 +294,7 @@ void l4lb_service_del(struct l4lb_service *svc)
 	ln->gen++;
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
 		l4lb_dest_del(dest);
-	l4lb_service_put(svc);
+	l4lb_service_bury(svc);
 }
 
 void l4lb_service_flush(struct l4lb_net *ln)

@@ -62,6 +62,7 @@ struct l4lb_service {
 	struct rhash_head node;		/* l4lb_net.svc_table */
 	struct l4lb_svc_key key;
 	struct list_head list;		/* l4lb_net.services, under lock */
+	struct list_head gone_node;	/* l4lb_net.gone_services once deleted */
 	struct list_head dests;		/* RCU; written under l4lb_net.lock */
 	/* Deleted dests that connections still hold; l4lb_net.dests_lock. */
 	struct list_head gone_dests;

@@ -52,6 +52,7 @@
 #   wlc                       9104   9204   TCP
 #   drain: weight 0, delete   9105   9205   TCP
 #   persistence -p 60 -M 64   9106   9206   TCP
+#   service deleted, again    9107   9207   TCP
 #   ICMPv6 port unreachable   9108   9208   UDP, nothing listens there
 #   DR rr over dr1, dr2       9110   9210   TCP, VIP DR6
 #   DR draining: weight 0     9111   9211   TCP, VIP DR6
@@ -72,7 +73,7 @@ UNLOAD_ON_EXIT=1
 # nat_site also sets up IPv4 (unused here) and needs $VIP.
 VIP=10.0.0.100
 V6=[$VIP6]
-TCP_CASES="1 2 3 4 5 6"
+TCP_CASES="1 2 3 4 5 6 7"
 # The DR and TUN site's: case ports, VIPs, servers' addresses by name.
 DIRECT_CASES="10 11 12 13"
 DR6=2001:db8:a::100
@@ -347,6 +348,28 @@ case_persist() {
 		"$(adm "$impl" -Ln -t "$V6:$p" | grep '^TCP')"
 }
 
+# A service deleted with a connection held on its server: the
+# connection's packets are dropped; the service created again, with the
+# same server, and the connection goes on (IPVS finds the server in its
+# trash, bound to the service's address, port and protocol).
+case_again() {
+	local impl=$1 p y
+	p=$(($(base "$impl") + 7))
+	section "$impl: IPv6 service deleted and created again"
+	cfg "$impl" -A -t "$V6:$p" -s wlc
+	cfg "$impl" -a -t "$V6:$p" -r "[2001:db8:2::2]:$p" -m
+	y=$(open_name "$(agent c open again "$VIP6" "$p")")
+	check_eq "$impl: IPv6 service again: held connection to s2" s2 "$y"
+	cfg "$impl" -D -t "$V6:$p"
+	check_eq "$impl: IPv6 service again: deleted, the connection's packets are dropped" \
+		"err ETIMEDOUT" "$(agent c send again hello)"
+	cfg "$impl" -A -t "$V6:$p" -s rr
+	cfg "$impl" -a -t "$V6:$p" -r "[2001:db8:2::2]:$p" -m
+	check_eq "$impl: IPv6 service again: created again, the server takes the connection" \
+		"ok s2 hello" "$(agent c recv again 20)"
+	agent c close again > /dev/null
+}
+
 # ICMPv6 through NAT: UDP to a server port nothing listens on; the server's
 # port unreachable, quoting the NATed datagram, reaches the client un-NATed
 # (a connected socket then reports ECONNREFUSED).
@@ -454,7 +477,7 @@ case_tun_drain() { direct_drain "$1" TUN $(($(base "$1") + 13)); }
 run_impl() {
 	local impl=$1 c
 	for c in case_rr case_wrr case_lc case_wlc case_drain case_persist \
-		case_icmp case_dr case_dr_drain case_tun case_tun_drain; do
+		case_again case_icmp case_dr case_dr_drain case_tun case_tun_drain; do
 		if [ -n "${ACCEPT6_TESTS:-}" ] &&
 		   [[ ,$ACCEPT6_TESTS, != *",$c,"* ]]; then
 			say "# skipped: $impl $c (not in ACCEPT6_TESTS=$ACCEPT6_TESTS)"

@@ -143,6 +143,23 @@ test_expire_nodest() {
 	vs d -A -t "$VIP:9101" -s rr
 	vs d -a -t "$VIP:9101" -r 192.168.1.2:9000 -m
 	nodest nodest4 "$VIP" "$VIP:9101" 192.168.1.2:9000
+
+	# The whole service deleted and created again (as by -C, then -R):
+	# its server added back takes its connections again, as in IPVS.
+	vs d -A -t "$VIP:9114" -s wlc
+	vs d -a -t "$VIP:9114" -r 192.168.2.2:9000 -m
+	check_match "service again: held connection to s2" "^ok s2 " \
+		"$(agent c open again "$VIP" 9114)"
+	vs d -D -t "$VIP:9114"
+	check_eq "service again: deleted, its connection's packets are dropped" \
+		"err ETIMEDOUT" "$(agent c send again hello)"
+	vs d -A -t "$VIP:9114" -s rr
+	vs d -a -t "$VIP:9114" -r 192.168.2.2:9000 -m -w 2
+	check_eq "service again: created again, its server takes the connection" \
+		"ok s2 hello" "$(agent c recv again 20)"
+	check_eq "service again: -Ln shows the new scheduler, weight and the connection" \
+		"rr 2 1" "$(vs d -Ln -t "$VIP:9114" | awk '$1 == "TCP" { s = $3 } $1 == "->" && $2 ~ /^192/ { print s, $4, $5 }')"
+	agent c close again > /dev/null
 }
 
 test_conn_max() {
