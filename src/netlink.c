@@ -141,19 +141,21 @@ static bool l4lb_nl_addr_ok(u16 af, union nf_inet_addr *addr, bool service)
 }
 
 /*
- * Check a service identity from either family: @key's af, protocol and
- * port as the request gave them, its address copied from @a->addr; @a
- * names the attributes, for the extack.
+ * Check a service identity from either family: its family @af (set in
+ * @key if good), @key's protocol and port as the request gave them and
+ * its address as copied from @a->addr; @a names the attributes, for the
+ * extack.
  */
-int l4lb_nl_svc_key_check(struct l4lb_svc_key *key,
+int l4lb_nl_svc_key_check(struct l4lb_svc_key *key, u16 af,
 			  const struct l4lb_nl_svc_attrs *a,
 			  struct netlink_ext_ack *extack)
 {
-	if (key->af != AF_INET && key->af != AF_INET6) {
+	if (af != AF_INET && af != AF_INET6) {
 		NL_SET_ERR_MSG_ATTR(extack, a->af,
 				    "service family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
+	key->af = af;
 	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP) {
 		NL_SET_ERR_MSG_ATTR(extack, a->protocol,
 				    "protocol must be TCP or UDP");
@@ -200,11 +202,29 @@ static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 		.port		= tb[L4LB_SVC_A_PORT],
 	};
 	memset(key, 0, sizeof(*key));
-	key->af = nla_get_u16(tb[L4LB_SVC_A_AF]);
 	key->protocol = nla_get_u8(tb[L4LB_SVC_A_PROTOCOL]);
 	key->port = nla_get_be16(tb[L4LB_SVC_A_PORT]);
 	nla_memcpy(&key->addr, tb[L4LB_SVC_A_ADDR], sizeof(key->addr));
-	return l4lb_nl_svc_key_check(key, &attrs, extack);
+	return l4lb_nl_svc_key_check(key, nla_get_u16(tb[L4LB_SVC_A_AF]),
+				     &attrs, extack);
+}
+
+/* The service @key names (in @nest, for the extack); under ln->lock. */
+struct l4lb_service *l4lb_nl_svc_lookup(struct l4lb_net *ln,
+					const struct l4lb_svc_key *key,
+					const struct nlattr *nest,
+					struct netlink_ext_ack *extack)
+{
+	struct l4lb_service *svc;
+
+	rcu_read_lock();
+	svc = l4lb_service_lookup(ln, key);
+	rcu_read_unlock();
+	if (!svc) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no such service");
+		return ERR_PTR(-ESRCH);
+	}
+	return svc;
 }
 
 /* Find the service a request names; called with ln->lock held. */
@@ -212,21 +232,13 @@ struct l4lb_service *l4lb_nl_svc_find(struct l4lb_net *ln, struct nlattr *nest,
 				      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
-	struct l4lb_service *svc;
 	struct l4lb_svc_key key;
 	int err;
 
 	err = l4lb_nl_svc_key(nest, &key, tb, extack);
 	if (err)
 		return ERR_PTR(err);
-	rcu_read_lock();
-	svc = l4lb_service_lookup(ln, &key);
-	rcu_read_unlock();
-	if (!svc) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "no such service");
-		return ERR_PTR(-ESRCH);
-	}
-	return svc;
+	return l4lb_nl_svc_lookup(ln, &key, nest, extack);
 }
 
 /*
@@ -556,6 +568,23 @@ out:
 	return err;
 }
 
+/* The server of @svc with this identity (in @nest, for the extack). */
+struct l4lb_dest *l4lb_nl_dest_lookup(struct l4lb_service *svc, u8 af,
+				      const union nf_inet_addr *addr,
+				      __be16 port, const struct nlattr *nest,
+				      struct netlink_ext_ack *extack)
+{
+	struct l4lb_dest *dest;
+
+	dest = l4lb_dest_find(svc, af, addr, port);
+	if (!dest) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "no such real server in this service");
+		return ERR_PTR(-ENOENT);
+	}
+	return dest;
+}
+
 /* Find the service and then the server a request names; under ln->lock. */
 static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
 					   struct genl_info *info,
@@ -563,7 +592,6 @@ static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
 {
 	union nf_inet_addr addr;
 	struct l4lb_service *svc;
-	struct l4lb_dest *dest;
 	__be16 port;
 	int err;
 	u8 af;
@@ -574,13 +602,8 @@ static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
 	err = l4lb_nl_dest_parse(info, svc, tb, &af, &addr, &port);
 	if (err)
 		return ERR_PTR(err);
-	dest = l4lb_dest_find(svc, af, &addr, port);
-	if (!dest) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
-				    "no such real server in this service");
-		return ERR_PTR(-ENOENT);
-	}
-	return dest;
+	return l4lb_nl_dest_lookup(svc, af, &addr, port,
+				   info->attrs[L4LB_A_DEST], info->extack);
 }
 
 static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)

@@ -11,6 +11,7 @@
 
 #include "netns.h"
 
+struct l4lb_dest;
 struct l4lb_sched_ops;
 struct l4lb_service;
 struct l4lb_svc_conf;
@@ -26,6 +27,14 @@ static inline struct l4lb_net *l4lb_info_net(struct genl_info *info)
 	return l4lb_pernet(genl_info_net(info));
 }
 
+struct l4lb_service *l4lb_nl_svc_lookup(struct l4lb_net *ln,
+					const struct l4lb_svc_key *key,
+					const struct nlattr *nest,
+					struct netlink_ext_ack *extack);
+struct l4lb_dest *l4lb_nl_dest_lookup(struct l4lb_service *svc, u8 af,
+				      const union nf_inet_addr *addr,
+				      __be16 port, const struct nlattr *nest,
+				      struct netlink_ext_ack *extack);
 struct l4lb_service *l4lb_nl_svc_find(struct l4lb_net *ln, struct nlattr *nest,
 				      struct netlink_ext_ack *extack);
 
@@ -50,7 +59,7 @@ struct l4lb_nl_dest_attrs {
 	const struct nlattr *af, *addr, *port;
 };
 
-int l4lb_nl_svc_key_check(struct l4lb_svc_key *key,
+int l4lb_nl_svc_key_check(struct l4lb_svc_key *key, u16 af,
 			  const struct l4lb_nl_svc_attrs *a,
 			  struct netlink_ext_ack *extack);
 int l4lb_nl_sched(struct nlattr *attr, const struct l4lb_sched_ops **sched,
@@ -71,6 +80,13 @@ int l4lb_nl_fwd_check(struct genl_info *info, struct l4lb_service *svc,
 void l4lb_nl_zero(struct l4lb_net *ln, struct l4lb_service *svc);
 void l4lb_nl_set_timeouts(struct l4lb_net *ln, struct nlattr *tcp,
 			  struct nlattr *tcp_fin, struct nlattr *udp);
+
+/* netlink_show.c, for both families' replies and dumps */
+void *l4lb_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+		       const struct genl_family *family, u8 cmd);
+bool l4lb_nl_dump_end(struct sk_buff *skb, void *hdr, int err);
+int l4lb_nl_reply(struct genl_info *info, const struct genl_family *family,
+		  u8 cmd, int (*fill)(struct sk_buff *msg, struct l4lb_net *ln));
 
 int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info);
 int l4lb_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb);
