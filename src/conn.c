@@ -177,6 +177,7 @@ struct l4lb_conn *l4lb_tmpl_new(struct l4lb_net *ln,
 		l4lb_dest_put(dest);
 		return NULL;
 	}
+	atomic_inc(&dest->persist);
 	l4lb_conn_count6(ln, cp, 1);
 	l4lb_gc_due(ln, cp->expires);
 	return cp;
@@ -306,6 +307,7 @@ static void __l4lb_conn_expire(struct l4lb_net *ln, struct l4lb_conn *cp,
 	l4lb_conn_count6(ln, cp, -1);
 	if (cp->flags & L4LB_CONN_F_TEMPLATE) {
 		atomic_dec(&ln->nr_tmpls);
+		atomic_dec(&dest->persist);
 	} else {
 		l4lb_conn_unreserve(ln);
 		if (state == L4LB_TCP_ESTABLISHED)

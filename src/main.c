@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 
 #include "conn.h"
+#include "ipvs_nl.h"
 #include "netlink.h"
 #include "netns.h"
 #include "selftest.h"
@@ -34,9 +35,14 @@ static int __init l4lb_init(void)
 	err = l4lb_genl_init();
 	if (err)
 		goto err_xmit;
+	err = l4lb_ipvs_init();
+	if (err)
+		goto err_genl;
 	pr_info("version " L4LB_VERSION " loaded\n");
 	return 0;
 
+err_genl:
+	l4lb_genl_exit();
 err_xmit:
 	l4lb_xmit_exit();
 err_pernet:
@@ -48,6 +54,7 @@ err_conn:
 
 static void __exit l4lb_exit(void)
 {
+	l4lb_ipvs_exit();
 	l4lb_genl_exit();
 	l4lb_xmit_exit();
 	unregister_pernet_subsys(&l4lb_net_ops);

@@ -38,7 +38,7 @@
 }
 
 /* Up to 30 days: long-lived flows are the point of a per-service value. */
-static struct netlink_range_validation l4lb_idle_range = {
+struct netlink_range_validation l4lb_nl_idle_range = {
 	.max = 30 * 86400,
 };
 
@@ -51,16 +51,16 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_SCHED_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = L4LB_SCHED_NAME_MAX - 1 },
 	[L4LB_SVC_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_SVC_F_PERSISTENT),
-	[L4LB_SVC_A_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_idle_range),
+	[L4LB_SVC_A_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_nl_idle_range),
 	[L4LB_SVC_A_NETMASK]	= { .type = NLA_BE32 },
 	[L4LB_SVC_A_STATS]	= L4LB_REPLY_ONLY,
 	[L4LB_SVC_A_NR_DESTS]	= L4LB_REPLY_ONLY,
 	[L4LB_SVC_A_IDLE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							  &l4lb_idle_range),
+							  &l4lb_nl_idle_range),
 	[L4LB_SVC_A_PREFIXLEN]	= NLA_POLICY_RANGE(NLA_U8, 1, 128),
 };
 
-static struct netlink_range_validation l4lb_weight_range = {
+struct netlink_range_validation l4lb_nl_weight_range = {
 	.max = L4LB_WEIGHT_MAX,
 };
 
@@ -70,7 +70,7 @@ static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
 	[L4LB_DEST_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(union nf_inet_addr)),
 	[L4LB_DEST_A_PORT]	= { .type = NLA_BE16 },
 	[L4LB_DEST_A_FWD_METHOD]	= NLA_POLICY_MAX(NLA_U8, L4LB_FWD_MAX),
-	[L4LB_DEST_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_weight_range),
+	[L4LB_DEST_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_nl_weight_range),
 	[L4LB_DEST_A_ACTIVE_CONNS]	= L4LB_REPLY_ONLY,
 	[L4LB_DEST_A_INACT_CONNS]	= L4LB_REPLY_ONLY,
 	[L4LB_DEST_A_STATS]	= L4LB_REPLY_ONLY,
@@ -101,40 +101,38 @@ static const struct nla_policy l4lb_dest_cmd_policy[L4LB_A_MAX + 1] = {
 };
 
 /* Timeouts: 0 keeps the current value; at most a day, as a sanity bound. */
-static struct netlink_range_validation l4lb_timeout_range = {
+struct netlink_range_validation l4lb_nl_timeout_range = {
 	.max = 86400,
 };
 
 /* SET_CONFIG */
 static const struct nla_policy l4lb_config_policy[L4LB_A_MAX + 1] = {
-	[L4LB_A_TIMEOUT_TCP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
-	[L4LB_A_TIMEOUT_TCP_FIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
-	[L4LB_A_TIMEOUT_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
+	[L4LB_A_TIMEOUT_TCP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_nl_timeout_range),
+	[L4LB_A_TIMEOUT_TCP_FIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_nl_timeout_range),
+	[L4LB_A_TIMEOUT_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_nl_timeout_range),
 	[L4LB_A_VERSION ... L4LB_A_CONN_TAB_SIZE] = L4LB_REPLY_ONLY,
 	[L4LB_A_CONN]		= L4LB_REPLY_ONLY,
 	[L4LB_A_DROP_CONN_MAX ... L4LB_A_DROP_DEST_GONE] = L4LB_REPLY_ONLY,
 };
 
 /*
- * An address of family @af from @attr (16 bytes, an IPv4 one in the first
- * four) into @addr, zero-padded; false unless it is unicast, and for a
+ * An address of family @af, as either family's request carried it in
+ * @addr (copied zero-padded: an IPv4 one in the first four bytes): zero
+ * what the family does not use; false unless it is unicast, and for a
  * server (!@service) not loopback. An IPv4-mapped IPv6 address is the
  * IPv4 family's.
  */
-static bool l4lb_nl_addr(const struct nlattr *attr, u16 af,
-			 union nf_inet_addr *addr, bool service)
+static bool l4lb_nl_addr_ok(u16 af, union nf_inet_addr *addr, bool service)
 {
 	int type;
 
-	memset(addr, 0, sizeof(*addr));
 	if (af == AF_INET) {
-		addr->ip = nla_get_in_addr(attr);
+		memset(&addr->all[1], 0, sizeof(*addr) - sizeof(addr->ip));
 		return !ipv4_is_zeronet(addr->ip) &&
 		       !ipv4_is_multicast(addr->ip) &&
 		       !ipv4_is_lbcast(addr->ip) &&
 		       (service || !ipv4_is_loopback(addr->ip));
 	}
-	addr->in6 = nla_get_in6_addr(attr);
 	type = ipv6_addr_type(&addr->in6);
 	/* IPV6_ADDR_ANY is 0: the unspecified address is a type of its own. */
 	return type != IPV6_ADDR_ANY &&
@@ -142,10 +140,45 @@ static bool l4lb_nl_addr(const struct nlattr *attr, u16 af,
 	       (service || !(type & IPV6_ADDR_LOOPBACK));
 }
 
+/*
+ * Check a service identity from either family: its family @af (set in
+ * @key if good), @key's protocol and port as the request gave them and
+ * its address as copied from @a->addr; @a names the attributes, for the
+ * extack.
+ */
+int l4lb_nl_svc_key_check(struct l4lb_svc_key *key, u16 af,
+			  const struct l4lb_nl_svc_attrs *a,
+			  struct netlink_ext_ack *extack)
+{
+	if (af != AF_INET && af != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, a->af,
+				    "service family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	key->af = af;
+	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, a->protocol,
+				    "protocol must be TCP or UDP");
+		return -EPROTONOSUPPORT;
+	}
+	if (!key->port) {
+		NL_SET_ERR_MSG_ATTR(extack, a->port,
+				    "service port must not be 0");
+		return -EINVAL;
+	}
+	if (!l4lb_nl_addr_ok(key->af, &key->addr, true)) {
+		NL_SET_ERR_MSG_ATTR(extack, a->addr,
+				    "service address must be a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Parse the nested service identity of a request into @key. */
 static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 			   struct nlattr **tb, struct netlink_ext_ack *extack)
 {
+	struct l4lb_nl_svc_attrs attrs;
 	int err;
 
 	if (!nest) {
@@ -162,31 +195,36 @@ static int l4lb_nl_svc_key(struct nlattr *nest, struct l4lb_svc_key *key,
 				    "service needs family, protocol, address and port");
 		return -EINVAL;
 	}
+	attrs = (struct l4lb_nl_svc_attrs) {
+		.af		= tb[L4LB_SVC_A_AF],
+		.protocol	= tb[L4LB_SVC_A_PROTOCOL],
+		.addr		= tb[L4LB_SVC_A_ADDR],
+		.port		= tb[L4LB_SVC_A_PORT],
+	};
 	memset(key, 0, sizeof(*key));
-	key->af = nla_get_u16(tb[L4LB_SVC_A_AF]);
 	key->protocol = nla_get_u8(tb[L4LB_SVC_A_PROTOCOL]);
 	key->port = nla_get_be16(tb[L4LB_SVC_A_PORT]);
-	if (key->af != AF_INET && key->af != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_AF],
-				    "service family must be AF_INET or AF_INET6");
-		return -EAFNOSUPPORT;
+	nla_memcpy(&key->addr, tb[L4LB_SVC_A_ADDR], sizeof(key->addr));
+	return l4lb_nl_svc_key_check(key, nla_get_u16(tb[L4LB_SVC_A_AF]),
+				     &attrs, extack);
+}
+
+/* The service @key names (in @nest, for the extack); under ln->lock. */
+struct l4lb_service *l4lb_nl_svc_lookup(struct l4lb_net *ln,
+					const struct l4lb_svc_key *key,
+					const struct nlattr *nest,
+					struct netlink_ext_ack *extack)
+{
+	struct l4lb_service *svc;
+
+	rcu_read_lock();
+	svc = l4lb_service_lookup(ln, key);
+	rcu_read_unlock();
+	if (!svc) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no such service");
+		return ERR_PTR(-ESRCH);
 	}
-	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_PROTOCOL],
-				    "protocol must be TCP or UDP");
-		return -EPROTONOSUPPORT;
-	}
-	if (!key->port) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_PORT],
-				    "service port must not be 0");
-		return -EINVAL;
-	}
-	if (!l4lb_nl_addr(tb[L4LB_SVC_A_ADDR], key->af, &key->addr, true)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_ADDR],
-				    "service address must be a unicast address");
-		return -EINVAL;
-	}
-	return 0;
+	return svc;
 }
 
 /* Find the service a request names; called with ln->lock held. */
@@ -194,21 +232,13 @@ struct l4lb_service *l4lb_nl_svc_find(struct l4lb_net *ln, struct nlattr *nest,
 				      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
-	struct l4lb_service *svc;
 	struct l4lb_svc_key key;
 	int err;
 
 	err = l4lb_nl_svc_key(nest, &key, tb, extack);
 	if (err)
 		return ERR_PTR(err);
-	rcu_read_lock();
-	svc = l4lb_service_lookup(ln, &key);
-	rcu_read_unlock();
-	if (!svc) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "no such service");
-		return ERR_PTR(-ESRCH);
-	}
-	return svc;
+	return l4lb_nl_svc_lookup(ln, &key, nest, extack);
 }
 
 /*
@@ -229,9 +259,8 @@ static void __init l4lb_nl_sched_msg_init(void)
 }
 
 /* The scheduler @attr names, or wlc (ipvsadm's default) without one. */
-static int l4lb_nl_sched(struct nlattr *attr,
-			 const struct l4lb_sched_ops **sched,
-			 struct netlink_ext_ack *extack)
+int l4lb_nl_sched(struct nlattr *attr, const struct l4lb_sched_ops **sched,
+		  struct netlink_ext_ack *extack)
 {
 	*sched = attr ? l4lb_sched_find(nla_data(attr)) : &l4lb_sched_wlc;
 	if (!*sched) {
@@ -244,6 +273,48 @@ static int l4lb_nl_sched(struct nlattr *attr,
 	return 0;
 }
 
+/* The persistence timeout in seconds (u32) @attr gives: at least 1 s. */
+int l4lb_nl_persist_timeout(const struct nlattr *attr,
+			    struct l4lb_svc_conf *conf,
+			    struct netlink_ext_ack *extack)
+{
+	if (!nla_get_u32(attr)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "persistence timeout must be at least 1 s");
+		return -EINVAL;
+	}
+	conf->persist_timeout = nla_get_u32(attr) * HZ;
+	return 0;
+}
+
+/* The IPv4 persistence netmask (be32) @attr gives: contiguous, non-zero. */
+int l4lb_nl_netmask(const struct nlattr *attr, struct l4lb_svc_conf *conf,
+		    struct netlink_ext_ack *extack)
+{
+	__be32 mask = nla_get_be32(attr);
+
+	if (!mask || bad_mask(mask, 0)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "persistence netmask must be a contiguous, non-zero mask");
+		return -EINVAL;
+	}
+	conf->netmask = mask;
+	return 0;
+}
+
+/* A service's current settings, for a change to start from. */
+void l4lb_nl_svc_conf_of(const struct l4lb_service *svc,
+			 struct l4lb_svc_conf *conf)
+{
+	*conf = (struct l4lb_svc_conf) {
+		.flags			= svc->flags,
+		.netmask		= svc->netmask,
+		.plen			= svc->plen,
+		.persist_timeout	= svc->persist_timeout,
+		.idle_timeout		= svc->idle_timeout,
+	};
+}
+
 /*
  * Service settings from @tb over @conf (defaults or the current ones) for
  * a service of family @af: persistence defaults to 360 s and a /32 mask
@@ -253,6 +324,8 @@ static int l4lb_nl_svc_conf(struct nlattr **tb, u16 af,
 			    struct l4lb_svc_conf *conf,
 			    struct netlink_ext_ack *extack)
 {
+	int err;
+
 	if (af == AF_INET6 && tb[L4LB_SVC_A_NETMASK]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_NETMASK],
 				    "an IPv6 service's persistence granularity is a prefix length (L4LB_SVC_A_PREFIXLEN)");
@@ -268,22 +341,15 @@ static int l4lb_nl_svc_conf(struct nlattr **tb, u16 af,
 	if (tb[L4LB_SVC_A_FLAGS])
 		conf->flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
 	if (tb[L4LB_SVC_A_TIMEOUT]) {
-		if (!nla_get_u32(tb[L4LB_SVC_A_TIMEOUT])) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_TIMEOUT],
-					    "persistence timeout must be at least 1 s");
-			return -EINVAL;
-		}
-		conf->persist_timeout = nla_get_u32(tb[L4LB_SVC_A_TIMEOUT]) * HZ;
+		err = l4lb_nl_persist_timeout(tb[L4LB_SVC_A_TIMEOUT], conf,
+					      extack);
+		if (err)
+			return err;
 	}
 	if (tb[L4LB_SVC_A_NETMASK]) {
-		__be32 mask = nla_get_be32(tb[L4LB_SVC_A_NETMASK]);
-
-		if (!mask || bad_mask(mask, 0)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_NETMASK],
-					    "persistence netmask must be a contiguous, non-zero mask");
-			return -EINVAL;
-		}
-		conf->netmask = mask;
+		err = l4lb_nl_netmask(tb[L4LB_SVC_A_NETMASK], conf, extack);
+		if (err)
+			return err;
 	}
 	if (tb[L4LB_SVC_A_IDLE_TIMEOUT])
 		conf->idle_timeout = nla_get_u32(tb[L4LB_SVC_A_IDLE_TIMEOUT]) * HZ;
@@ -292,11 +358,7 @@ static int l4lb_nl_svc_conf(struct nlattr **tb, u16 af,
 
 static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 {
-	struct l4lb_svc_conf conf = {
-		.netmask		= htonl(0xffffffff),
-		.plen			= 128,
-		.persist_timeout	= 360 * HZ,
-	};
+	struct l4lb_svc_conf conf = L4LB_NL_SVC_CONF_INIT;
 	struct l4lb_net *ln = l4lb_info_net(info);
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
@@ -343,13 +405,7 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	err = PTR_ERR_OR_ZERO(svc);
 	if (err)
 		goto out;
-	conf = (struct l4lb_svc_conf) {
-		.flags			= svc->flags,
-		.netmask		= svc->netmask,
-		.plen			= svc->plen,
-		.persist_timeout	= svc->persist_timeout,
-		.idle_timeout		= svc->idle_timeout,
-	};
+	l4lb_nl_svc_conf_of(svc, &conf);
 	err = l4lb_nl_svc_conf(tb, svc->key.af, &conf, info->extack);
 	if (err)
 		goto out;
@@ -378,6 +434,39 @@ static int l4lb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * Check a real server's identity from either family: its family @af, its
+ * address @addr as copied from @a->addr, and @port; @a names the
+ * attributes, for the extack.
+ */
+int l4lb_nl_dest_check(u16 af, union nf_inet_addr *addr, __be16 port,
+		       const struct l4lb_nl_dest_attrs *a,
+		       struct netlink_ext_ack *extack)
+{
+	if (af != AF_INET && af != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, a->af,
+				    "real server family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	if (!l4lb_nl_addr_ok(af, addr, false)) {
+		NL_SET_ERR_MSG_ATTR(extack, a->addr,
+				    "real server address must be a non-loopback unicast address");
+		return -EINVAL;
+	}
+	/* As IPVS: without an interface, a link-local address names no host. */
+	if (af == AF_INET6 && ipv6_addr_type(&addr->in6) & IPV6_ADDR_LINKLOCAL) {
+		NL_SET_ERR_MSG_ATTR(extack, a->addr,
+				    "real server address must not be link-local");
+		return -EINVAL;
+	}
+	if (!port) {
+		NL_SET_ERR_MSG_ATTR(extack, a->port,
+				    "real server port must not be 0");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * The real server a request names: its family (the service's unless
  * L4LB_DEST_A_AF says otherwise), address and port.
  */
@@ -386,6 +475,7 @@ static int l4lb_nl_dest_parse(struct genl_info *info,
 			      u8 *af, union nf_inet_addr *addr, __be16 *port)
 {
 	struct nlattr *nest = info->attrs[L4LB_A_DEST];
+	struct l4lb_nl_dest_attrs attrs;
 	int err;
 
 	if (!nest) {
@@ -401,43 +491,26 @@ static int l4lb_nl_dest_parse(struct genl_info *info,
 				    "real server needs an address");
 		return -EINVAL;
 	}
-	*af = svc->key.af;
-	if (tb[L4LB_DEST_A_AF]) {
-		*af = nla_get_u16(tb[L4LB_DEST_A_AF]);
-		if (*af != AF_INET && *af != AF_INET6) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_AF],
-					    "real server family must be AF_INET or AF_INET6");
-			return -EAFNOSUPPORT;
-		}
-	}
-	if (!l4lb_nl_addr(tb[L4LB_DEST_A_ADDR], *af, addr, false)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_ADDR],
-				    "real server address must be a non-loopback unicast address");
-		return -EINVAL;
-	}
-	/* As IPVS: without an interface, a link-local address names no host. */
-	if (*af == AF_INET6 && ipv6_addr_type(&addr->in6) & IPV6_ADDR_LINKLOCAL) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_ADDR],
-				    "real server address must not be link-local");
-		return -EINVAL;
-	}
+	*af = tb[L4LB_DEST_A_AF] ? nla_get_u16(tb[L4LB_DEST_A_AF]) :
+				   svc->key.af;
+	nla_memcpy(addr, tb[L4LB_DEST_A_ADDR], sizeof(*addr));
 	*port = tb[L4LB_DEST_A_PORT] ? nla_get_be16(tb[L4LB_DEST_A_PORT]) :
 				       svc->key.port;
-	if (!*port) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
-				    "real server port must not be 0");
-		return -EINVAL;
-	}
-	return 0;
+	attrs = (struct l4lb_nl_dest_attrs) {
+		.af	= tb[L4LB_DEST_A_AF],
+		.addr	= tb[L4LB_DEST_A_ADDR],
+		.port	= tb[L4LB_DEST_A_PORT],
+	};
+	return l4lb_nl_dest_check(*af, addr, *port, &attrs, info->extack);
 }
 
 /*
  * Check a dest's forwarding method: DR and TUN deliver the packet as the
  * client sent it, so they cannot map ports, and they need a route.
  */
-static int l4lb_nl_fwd_check(struct genl_info *info, struct l4lb_service *svc,
-			     struct nlattr *attr, u8 fwd, u8 af,
-			     const union nf_inet_addr *addr, __be16 port)
+int l4lb_nl_fwd_check(struct genl_info *info, struct l4lb_service *svc,
+		      struct nlattr *attr, u8 fwd, u8 af,
+		      const union nf_inet_addr *addr, __be16 port)
 {
 	/* As IPVS: only a tunnel can carry a packet to the other family. */
 	if (af != svc->key.af && fwd != L4LB_FWD_TUNNEL) {
@@ -495,6 +568,23 @@ out:
 	return err;
 }
 
+/* The server of @svc with this identity (in @nest, for the extack). */
+struct l4lb_dest *l4lb_nl_dest_lookup(struct l4lb_service *svc, u8 af,
+				      const union nf_inet_addr *addr,
+				      __be16 port, const struct nlattr *nest,
+				      struct netlink_ext_ack *extack)
+{
+	struct l4lb_dest *dest;
+
+	dest = l4lb_dest_find(svc, af, addr, port);
+	if (!dest) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "no such real server in this service");
+		return ERR_PTR(-ENOENT);
+	}
+	return dest;
+}
+
 /* Find the service and then the server a request names; under ln->lock. */
 static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
 					   struct genl_info *info,
@@ -502,7 +592,6 @@ static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
 {
 	union nf_inet_addr addr;
 	struct l4lb_service *svc;
-	struct l4lb_dest *dest;
 	__be16 port;
 	int err;
 	u8 af;
@@ -513,13 +602,8 @@ static struct l4lb_dest *l4lb_nl_dest_find(struct l4lb_net *ln,
 	err = l4lb_nl_dest_parse(info, svc, tb, &af, &addr, &port);
 	if (err)
 		return ERR_PTR(err);
-	dest = l4lb_dest_find(svc, af, &addr, port);
-	if (!dest) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
-				    "no such real server in this service");
-		return ERR_PTR(-ENOENT);
-	}
-	return dest;
+	return l4lb_nl_dest_lookup(svc, af, &addr, port,
+				   info->attrs[L4LB_A_DEST], info->extack);
 }
 
 static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
@@ -575,7 +659,7 @@ static int l4lb_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static void l4lb_service_zero(struct l4lb_service *svc)
+static void l4lb_nl_zero_service(struct l4lb_service *svc)
 {
 	struct l4lb_dest *dest;
 
@@ -584,49 +668,61 @@ static void l4lb_service_zero(struct l4lb_service *svc)
 		l4lb_stats_zero(dest->stats, &dest->stats_base);
 }
 
-static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
+/* Zero the counters of @svc, or of every service without one; under lock. */
+void l4lb_nl_zero(struct l4lb_net *ln, struct l4lb_service *svc)
 {
+	lockdep_assert_held(&ln->lock);
+	if (svc) {
+		l4lb_nl_zero_service(svc);
+		return;
+	}
+	list_for_each_entry(svc, &ln->services, list)
+		l4lb_nl_zero_service(svc);
+}
+
+static int l4lb_nl_zero_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_service *svc = NULL;
 	struct l4lb_net *ln = l4lb_info_net(info);
-	struct l4lb_service *svc;
-	int err = 0;
 
 	mutex_lock(&ln->lock);
-	if (info->attrs[L4LB_A_SERVICE]) {
+	if (info->attrs[L4LB_A_SERVICE])
 		svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE],
 				       info->extack);
-		err = PTR_ERR_OR_ZERO(svc);
-		if (!err)
-			l4lb_service_zero(svc);
-	} else {
-		list_for_each_entry(svc, &ln->services, list)
-			l4lb_service_zero(svc);
-	}
+	if (!IS_ERR(svc))
+		l4lb_nl_zero(ln, svc);
 	mutex_unlock(&ln->lock);
-	return err;
+	return PTR_ERR_OR_ZERO(svc);
+}
+
+/* Set the timeouts the u32 seconds of @tcp, @tcp_fin, @udp give; 0 keeps. */
+void l4lb_nl_set_timeouts(struct l4lb_net *ln, struct nlattr *tcp,
+			  struct nlattr *tcp_fin, struct nlattr *udp)
+{
+	const struct {
+		struct nlattr *attr;
+		enum l4lb_timeout slot;
+	} map[] = {
+		{ tcp,		L4LB_TO_TCP_ESTABLISHED },
+		{ tcp_fin,	L4LB_TO_TCP_FIN_WAIT },
+		{ udp,		L4LB_TO_UDP },
+	};
+	int i;
+
+	mutex_lock(&ln->lock);
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].attr && nla_get_u32(map[i].attr))
+			WRITE_ONCE(ln->timeouts[map[i].slot],
+				   nla_get_u32(map[i].attr) * HZ);
+	mutex_unlock(&ln->lock);
 }
 
 static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
-	static const struct {
-		int attr;
-		enum l4lb_timeout slot;
-	} map[] = {
-		{ L4LB_A_TIMEOUT_TCP,		L4LB_TO_TCP_ESTABLISHED },
-		{ L4LB_A_TIMEOUT_TCP_FIN,	L4LB_TO_TCP_FIN_WAIT },
-		{ L4LB_A_TIMEOUT_UDP,		L4LB_TO_UDP },
-	};
-	struct l4lb_net *ln = l4lb_info_net(info);
-	int i;
-
-	mutex_lock(&ln->lock);
-	for (i = 0; i < ARRAY_SIZE(map); i++) {
-		struct nlattr *a = info->attrs[map[i].attr];
-
-		if (a && nla_get_u32(a))
-			WRITE_ONCE(ln->timeouts[map[i].slot],
-				   nla_get_u32(a) * HZ);
-	}
-	mutex_unlock(&ln->lock);
+	l4lb_nl_set_timeouts(l4lb_info_net(info),
+			     info->attrs[L4LB_A_TIMEOUT_TCP],
+			     info->attrs[L4LB_A_TIMEOUT_TCP_FIN],
+			     info->attrs[L4LB_A_TIMEOUT_UDP]);
 	return 0;
 }
 
@@ -703,7 +799,7 @@ static const struct genl_ops l4lb_genl_ops[] = {
 		.cmd	= L4LB_CMD_ZERO,
 		.policy	= l4lb_svc_cmd_policy,
 		.maxattr = ARRAY_SIZE(l4lb_svc_cmd_policy) - 1,
-		.doit	= l4lb_nl_zero,
+		.doit	= l4lb_nl_zero_cmd,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{

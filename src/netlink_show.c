@@ -122,20 +122,20 @@ int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* A dump entry's message header; changes since the dump began flag it. */
-static void *l4lb_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
-			      u8 cmd)
+void *l4lb_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+		       const struct genl_family *family, u8 cmd)
 {
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &l4lb_genl_family, NLM_F_MULTI, cmd);
+			  family, NLM_F_MULTI, cmd);
 	if (hdr)
 		genl_dump_check_consistent(cb, hdr);
 	return hdr;
 }
 
 /* Close a dump entry filled with result @err; false if it did not fit. */
-static bool l4lb_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
+bool l4lb_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
 {
 	if (err) {
 		genlmsg_cancel(skb, hdr);
@@ -160,7 +160,8 @@ int l4lb_nl_dump_services(struct sk_buff *skb,
 
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = l4lb_nl_dump_hdr(skb, cb, L4LB_CMD_GET_SERVICE);
+		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_genl_family,
+				       L4LB_CMD_GET_SERVICE);
 		if (!hdr ||
 		    !l4lb_nl_dump_end(skb, hdr, l4lb_nl_fill_service(skb, svc)))
 			break;
@@ -191,7 +192,8 @@ int l4lb_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = l4lb_nl_dump_hdr(skb, cb, L4LB_CMD_GET_DEST);
+		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_genl_family,
+				       L4LB_CMD_GET_DEST);
 		if (!hdr ||
 		    !l4lb_nl_dump_end(skb, hdr, l4lb_nl_fill_dest(skb, dest)))
 			break;
@@ -262,7 +264,8 @@ static bool l4lb_nl_dump_conn(struct l4lb_net *ln, struct l4lb_conn *cp,
 	struct l4lb_nl_conn_dump *d = arg;
 	void *hdr;
 
-	hdr = l4lb_nl_dump_hdr(d->skb, d->cb, L4LB_CMD_GET_CONN);
+	hdr = l4lb_nl_dump_hdr(d->skb, d->cb, &l4lb_genl_family,
+			       L4LB_CMD_GET_CONN);
 	return hdr && l4lb_nl_dump_end(d->skb, hdr,
 				       l4lb_nl_fill_conn(d->skb, cp));
 }
@@ -309,8 +312,8 @@ static int l4lb_nl_fill_info(struct sk_buff *msg, struct l4lb_net *ln)
 }
 
 /* Answer @info with one message of top-level attributes from @fill. */
-static int l4lb_nl_reply(struct genl_info *info, u8 cmd,
-			 int (*fill)(struct sk_buff *msg, struct l4lb_net *ln))
+int l4lb_nl_reply(struct genl_info *info, const struct genl_family *family,
+		  u8 cmd, int (*fill)(struct sk_buff *msg, struct l4lb_net *ln))
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -318,7 +321,7 @@ static int l4lb_nl_reply(struct genl_info *info, u8 cmd,
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0, cmd);
+	hdr = genlmsg_put_reply(msg, info, family, 0, cmd);
 	if (!hdr || fill(msg, l4lb_info_net(info))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -329,10 +332,12 @@ static int l4lb_nl_reply(struct genl_info *info, u8 cmd,
 
 int l4lb_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 {
-	return l4lb_nl_reply(info, L4LB_CMD_GET_CONFIG, l4lb_nl_fill_config);
+	return l4lb_nl_reply(info, &l4lb_genl_family, L4LB_CMD_GET_CONFIG,
+			     l4lb_nl_fill_config);
 }
 
 int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
-	return l4lb_nl_reply(info, L4LB_CMD_GET_INFO, l4lb_nl_fill_info);
+	return l4lb_nl_reply(info, &l4lb_genl_family, L4LB_CMD_GET_INFO,
+			     l4lb_nl_fill_info);
 }

@@ -41,6 +41,7 @@ struct l4lb_dest {
 	u32 weight;			/* written under sched_lock */
 	atomic_t active;
 	atomic_t inactive;
+	atomic_t persist;		/* persistence templates to it */
 	int sched_idx;			/* slot in the scheduler state or -1 */
 	/* A load change not yet told to the scheduler (svc->load_changes). */
 	struct llist_node load_node;

@@ -378,8 +378,10 @@ nat_site() {
 
 # --------------------------------------------------------------- l4lb
 
+# load_module [PARAM=VALUE...] : e.g. load_module ipvs_abi=1
+# shellcheck disable=SC2120 # most suites pass none
 load_module() {
-	"$L4LB_ROOT/scripts/insmod" "$L4LB_KO"
+	"$L4LB_ROOT/scripts/insmod" "$L4LB_KO" "$@"
 }
 
 unload_module() {

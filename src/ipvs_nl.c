@@ -1,0 +1,874 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "IPVS" generic-netlink family, registered with ipvs_abi=1: the
+ * commands, attributes and semantics of Linux's uapi/linux/ip_vs.h as a
+ * translation layer over the services of the l4lb family, so that
+ * ipvsadm, keepalived and moby/ipvs drive l4lb unchanged, and what one
+ * family adds the other sees and changes. The checks are the l4lb
+ * family's (netlink.c), so both accept the same services.
+ *
+ * Requests are parsed as in-tree IPVS parses them: liberally (libnl's
+ * nests carry no NLA_F_NESTED), an IPv4 address in 4 bytes or 16, FLAGS
+ * as {flags, mask}, attributes only a reply carries ignored. What IPVS
+ * can do and l4lb cannot (fwmark services, one-packet scheduling,
+ * thresholds, GUE and GRE tunnels, persistence engines, the sync daemon)
+ * is refused with an extack message, never ignored: with IPVS's errno
+ * for the same request where IPVS refuses it (a scheduler or a
+ * persistence engine it lacks: ENOENT), else EOPNOTSUPP.
+ *
+ * Permissions are the l4lb family's: changes need CAP_NET_ADMIN in the
+ * netns, reading is open (IPVS wants CAP_NET_ADMIN for reading too).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include <uapi/linux/ip_vs.h>
+
+#include "conn.h"
+#include "ipvs_nl.h"
+#include "netlink.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
+#include "stats.h"
+
+static bool ipvs_abi;
+module_param(ipvs_abi, bool, 0444);
+MODULE_PARM_DESC(ipvs_abi,
+		 "also register the \"IPVS\" generic-netlink family (ipvsadm, keepalived)");
+
+/* The two ABIs agree on these, so they pass through unchanged. */
+static_assert(IP_VS_SVC_F_PERSISTENT == L4LB_SVC_F_PERSISTENT);
+static_assert(IP_VS_CONN_F_MASQ == L4LB_FWD_MASQ);
+static_assert(IP_VS_CONN_F_LOCALNODE == L4LB_FWD_LOCAL);
+static_assert(IP_VS_CONN_F_TUNNEL == L4LB_FWD_TUNNEL);
+static_assert(IP_VS_CONN_F_DROUTE == L4LB_FWD_ROUTE);
+static_assert(IP_VS_SCHEDNAME_MAXLEN == L4LB_SCHED_NAME_MAX);
+/* Counter i is reported as IPVS_STATS_ATTR_CONNS + i, its rate as CPS + i. */
+static_assert(IPVS_STATS_ATTR_CONNS + L4LB_CNT_OUTBYTES == IPVS_STATS_ATTR_OUTBYTES);
+static_assert(IPVS_STATS_ATTR_CPS + L4LB_CNT_OUTBYTES == IPVS_STATS_ATTR_OUTBPS);
+static_assert(IPVS_STATS_ATTR_CONNS + L4LB_CNT_INBYTES == IPVS_STATS_ATTR_INBYTES);
+
+static struct genl_family l4lb_ipvs_family;
+
+/* An address: 16 bytes, or an IPv4 one in 4 (moby/ipvs). */
+#define L4LB_IPVS_ADDR_POLICY						\
+	NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),		\
+			 sizeof(union nf_inet_addr))
+
+/* IPVS_CMD_ATTR_SERVICE */
+static const struct nla_policy l4lb_ipvs_svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
+	[IPVS_SVC_ATTR_AF]		= { .type = NLA_U16 },
+	[IPVS_SVC_ATTR_PROTOCOL]	= NLA_POLICY_MAX(NLA_U16, U8_MAX),
+	[IPVS_SVC_ATTR_ADDR]		= L4LB_IPVS_ADDR_POLICY,
+	[IPVS_SVC_ATTR_PORT]		= { .type = NLA_BE16 },
+	[IPVS_SVC_ATTR_FWMARK]		= { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_SCHED_NAME]	= { .type = NLA_NUL_STRING,
+					    .len = IP_VS_SCHEDNAME_MAXLEN - 1 },
+	[IPVS_SVC_ATTR_FLAGS]	= NLA_POLICY_EXACT_LEN(sizeof(struct ip_vs_flags)),
+	[IPVS_SVC_ATTR_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_nl_idle_range),
+	[IPVS_SVC_ATTR_NETMASK]		= { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_PE_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = IP_VS_PENAME_MAXLEN },
+	/* Reply-only, ignored in requests as IPVS does. */
+	[IPVS_SVC_ATTR_STATS]		= { .type = NLA_NESTED },
+	[IPVS_SVC_ATTR_STATS64]		= { .type = NLA_NESTED },
+};
+
+/* IPVS_CMD_ATTR_DEST */
+static const struct nla_policy l4lb_ipvs_dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
+	[IPVS_DEST_ATTR_ADDR]		= L4LB_IPVS_ADDR_POLICY,
+	[IPVS_DEST_ATTR_PORT]		= { .type = NLA_BE16 },
+	[IPVS_DEST_ATTR_FWD_METHOD]	= NLA_POLICY_MAX(NLA_U32, IP_VS_CONN_F_DROUTE),
+	[IPVS_DEST_ATTR_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_nl_weight_range),
+	[IPVS_DEST_ATTR_U_THRESH]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_L_THRESH]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_ADDR_FAMILY]	= { .type = NLA_U16 },
+	[IPVS_DEST_ATTR_TUN_TYPE]	= NLA_POLICY_MAX(NLA_U8,
+					IP_VS_CONN_F_TUNNEL_TYPE_MAX - 1),
+	[IPVS_DEST_ATTR_TUN_PORT]	= { .type = NLA_BE16 },
+	[IPVS_DEST_ATTR_TUN_FLAGS]	= { .type = NLA_U16 },
+	/* Reply-only, ignored in requests as IPVS does. */
+	[IPVS_DEST_ATTR_ACTIVE_CONNS]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_INACT_CONNS]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_PERSIST_CONNS]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_STATS]		= { .type = NLA_NESTED },
+	[IPVS_DEST_ATTR_STATS64]	= { .type = NLA_NESTED },
+};
+
+/* Top level, every command: IPVS has one policy for all of them. */
+static const struct nla_policy l4lb_ipvs_policy[IPVS_CMD_ATTR_MAX + 1] = {
+	[IPVS_CMD_ATTR_SERVICE]	= NLA_POLICY_NESTED(l4lb_ipvs_svc_policy),
+	[IPVS_CMD_ATTR_DEST]	= NLA_POLICY_NESTED(l4lb_ipvs_dest_policy),
+	/* The sync daemon's commands are refused whatever it holds. */
+	[IPVS_CMD_ATTR_DAEMON]	= { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_TIMEOUT_TCP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&l4lb_nl_timeout_range),
+	[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&l4lb_nl_timeout_range),
+	[IPVS_CMD_ATTR_TIMEOUT_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&l4lb_nl_timeout_range),
+};
+
+/*
+ * The service a request's SERVICE nest names, into @key, and the nest's
+ * attributes into @tb. IPVS wants AF and either FWMARK or PROTOCOL, ADDR
+ * and PORT. The nests were validated with the top level already; they
+ * are parsed as liberally (no NLA_F_NESTED from libnl).
+ */
+static int l4lb_ipvs_svc_key(struct nlattr *nest, struct nlattr **tb,
+			     struct l4lb_svc_key *key,
+			     struct netlink_ext_ack *extack)
+{
+	struct l4lb_nl_svc_attrs attrs;
+	int err;
+
+	if (!nest) {
+		NL_SET_ERR_MSG(extack, "missing service (IPVS_CMD_ATTR_SERVICE)");
+		return -EINVAL;
+	}
+	err = nla_parse_nested_deprecated(tb, IPVS_SVC_ATTR_MAX, nest,
+					  l4lb_ipvs_svc_policy, extack);
+	if (err)
+		return err;
+	if (!tb[IPVS_SVC_ATTR_AF] ||
+	    (!tb[IPVS_SVC_ATTR_FWMARK] &&
+	     (!tb[IPVS_SVC_ATTR_PROTOCOL] || !tb[IPVS_SVC_ATTR_ADDR] ||
+	      !tb[IPVS_SVC_ATTR_PORT]))) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "service needs family, protocol, address and port");
+		return -EINVAL;
+	}
+	if (tb[IPVS_SVC_ATTR_FWMARK]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IPVS_SVC_ATTR_FWMARK],
+				    "firewall-mark services are not supported");
+		return -EOPNOTSUPP;
+	}
+	attrs = (struct l4lb_nl_svc_attrs) {
+		.af		= tb[IPVS_SVC_ATTR_AF],
+		.protocol	= tb[IPVS_SVC_ATTR_PROTOCOL],
+		.addr		= tb[IPVS_SVC_ATTR_ADDR],
+		.port		= tb[IPVS_SVC_ATTR_PORT],
+	};
+	memset(key, 0, sizeof(*key));
+	key->protocol = nla_get_u16(tb[IPVS_SVC_ATTR_PROTOCOL]);
+	key->port = nla_get_be16(tb[IPVS_SVC_ATTR_PORT]);
+	nla_memcpy(&key->addr, tb[IPVS_SVC_ATTR_ADDR], sizeof(key->addr));
+	return l4lb_nl_svc_key_check(key, nla_get_u16(tb[IPVS_SVC_ATTR_AF]),
+				     &attrs, extack);
+}
+
+/* The service the request names, or an error; called with ln->lock held. */
+static struct l4lb_service *l4lb_ipvs_svc_find(struct l4lb_net *ln,
+					       struct genl_info *info,
+					       struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
+	struct l4lb_svc_key key;
+	int err;
+
+	err = l4lb_ipvs_svc_key(nest, tb, &key, info->extack);
+	if (err)
+		return ERR_PTR(err);
+	return l4lb_nl_svc_lookup(ln, &key, nest, info->extack);
+}
+
+/*
+ * The settings of a NEW or SET_SERVICE over @conf (a new service's
+ * defaults or the service's own), and its scheduler: IPVS wants them
+ * all. Timeout and netmask only matter with persistence, as for IPVS,
+ * but an IPv6 service's netmask is a prefix length IPVS always checks.
+ */
+static int l4lb_ipvs_svc_conf(struct nlattr **tb, u16 af,
+			      struct l4lb_svc_conf *conf,
+			      const struct l4lb_sched_ops **sched,
+			      struct netlink_ext_ack *extack)
+{
+	struct ip_vs_flags fl;
+	u32 flags, plen;
+	int err;
+
+	if (!tb[IPVS_SVC_ATTR_SCHED_NAME] || !tb[IPVS_SVC_ATTR_FLAGS] ||
+	    !tb[IPVS_SVC_ATTR_TIMEOUT] || !tb[IPVS_SVC_ATTR_NETMASK]) {
+		NL_SET_ERR_MSG(extack,
+			       "service needs scheduler, flags, timeout and netmask");
+		return -EINVAL;
+	}
+	if (tb[IPVS_SVC_ATTR_PE_NAME] &&
+	    *(char *)nla_data(tb[IPVS_SVC_ATTR_PE_NAME])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IPVS_SVC_ATTR_PE_NAME],
+				    "persistence engines are not supported");
+		return -ENOENT;
+	}
+	nla_memcpy(&fl, tb[IPVS_SVC_ATTR_FLAGS], sizeof(fl));
+	/* The bits in mask are set as in flags; HASHED is IPVS's own. */
+	flags = (conf->flags & ~fl.mask) | (fl.flags & fl.mask);
+	flags &= ~IP_VS_SVC_F_HASHED;
+	if (flags & ~IP_VS_SVC_F_PERSISTENT) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IPVS_SVC_ATTR_FLAGS],
+				    "one-packet scheduling and scheduler flags are not supported");
+		return -EOPNOTSUPP;
+	}
+	conf->flags = flags;
+	if (af == AF_INET6) {
+		plen = nla_get_u32(tb[IPVS_SVC_ATTR_NETMASK]);
+		if (plen < 1 || plen > 128) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IPVS_SVC_ATTR_NETMASK],
+					    "an IPv6 service's netmask is a prefix length, 1 to 128");
+			return -EINVAL;
+		}
+		conf->plen = plen;
+	}
+	if (flags & IP_VS_SVC_F_PERSISTENT) {
+		err = l4lb_nl_persist_timeout(tb[IPVS_SVC_ATTR_TIMEOUT], conf,
+					      extack);
+		if (!err && af == AF_INET)
+			err = l4lb_nl_netmask(tb[IPVS_SVC_ATTR_NETMASK], conf,
+					      extack);
+		if (err)
+			return err;
+	}
+	return l4lb_nl_sched(tb[IPVS_SVC_ATTR_SCHED_NAME], sched, extack);
+}
+
+static int l4lb_ipvs_new_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_svc_conf conf = L4LB_NL_SVC_CONF_INIT;
+	struct l4lb_net *ln = l4lb_info_net(info);
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	const struct l4lb_sched_ops *sched;
+	struct l4lb_service *svc;
+	struct l4lb_svc_key key;
+	int err;
+
+	err = l4lb_ipvs_svc_key(info->attrs[IPVS_CMD_ATTR_SERVICE], tb, &key,
+				info->extack);
+	if (!err)
+		err = l4lb_ipvs_svc_conf(tb, key.af, &conf, &sched,
+					 info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&ln->lock);
+	svc = l4lb_net_add_service(ln, &key, sched, &conf, info->extack);
+	mutex_unlock(&ln->lock);
+	return PTR_ERR_OR_ZERO(svc);
+}
+
+static int l4lb_ipvs_set_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_info_net(info);
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	const struct l4lb_sched_ops *sched;
+	struct l4lb_service *svc;
+	struct l4lb_svc_conf conf;
+	int err;
+
+	mutex_lock(&ln->lock);
+	svc = l4lb_ipvs_svc_find(ln, info, tb);
+	err = PTR_ERR_OR_ZERO(svc);
+	if (err)
+		goto out;
+	l4lb_nl_svc_conf_of(svc, &conf);
+	err = l4lb_ipvs_svc_conf(tb, svc->key.af, &conf, &sched, info->extack);
+	if (!err && svc->sched != sched)
+		err = l4lb_service_set_sched(svc, sched, info->extack);
+	if (!err)
+		l4lb_service_set_conf(svc, &conf);
+out:
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int l4lb_ipvs_del_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_info_net(info);
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	struct l4lb_service *svc;
+
+	mutex_lock(&ln->lock);
+	svc = l4lb_ipvs_svc_find(ln, info, tb);
+	if (!IS_ERR(svc))
+		l4lb_service_del(svc);
+	mutex_unlock(&ln->lock);
+	return PTR_ERR_OR_ZERO(svc);
+}
+
+/*
+ * The real server the request's DEST nest names in @svc; with @full (NEW
+ * and SET) IPVS wants its settings too. What l4lb cannot do is refused.
+ */
+static int l4lb_ipvs_dest(struct genl_info *info, struct l4lb_service *svc,
+			  bool full, struct nlattr **tb, u8 *af,
+			  union nf_inet_addr *addr, __be16 *port)
+{
+	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_DEST];
+	struct netlink_ext_ack *extack = info->extack;
+	struct l4lb_nl_dest_attrs attrs;
+	u16 family;
+	int err;
+
+	if (!nest) {
+		NL_SET_ERR_MSG(extack, "missing real server (IPVS_CMD_ATTR_DEST)");
+		return -EINVAL;
+	}
+	err = nla_parse_nested_deprecated(tb, IPVS_DEST_ATTR_MAX, nest,
+					  l4lb_ipvs_dest_policy, extack);
+	if (err)
+		return err;
+	if (!tb[IPVS_DEST_ATTR_ADDR] || !tb[IPVS_DEST_ATTR_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "real server needs address and port");
+		return -EINVAL;
+	}
+	if (full && (!tb[IPVS_DEST_ATTR_FWD_METHOD] ||
+		     !tb[IPVS_DEST_ATTR_WEIGHT] ||
+		     !tb[IPVS_DEST_ATTR_U_THRESH] ||
+		     !tb[IPVS_DEST_ATTR_L_THRESH])) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "real server needs forwarding method, weight and thresholds");
+		return -EINVAL;
+	}
+	if (full && (nla_get_u32(tb[IPVS_DEST_ATTR_U_THRESH]) ||
+		     nla_get_u32(tb[IPVS_DEST_ATTR_L_THRESH]))) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "connection thresholds are not supported (0 only)");
+		return -EOPNOTSUPP;
+	}
+	if (full && tb[IPVS_DEST_ATTR_TUN_TYPE] &&
+	    nla_get_u8(tb[IPVS_DEST_ATTR_TUN_TYPE]) !=
+	    IP_VS_CONN_F_TUNNEL_TYPE_IPIP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IPVS_DEST_ATTR_TUN_TYPE],
+				    "only IPIP tunnels are supported");
+		return -EOPNOTSUPP;
+	}
+	/* Without ADDR_FAMILY (older clients) the service's, as IPVS. */
+	family = tb[IPVS_DEST_ATTR_ADDR_FAMILY] ?
+		 nla_get_u16(tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc->key.af;
+	nla_memcpy(addr, tb[IPVS_DEST_ATTR_ADDR], sizeof(*addr));
+	*port = nla_get_be16(tb[IPVS_DEST_ATTR_PORT]);
+	attrs = (struct l4lb_nl_dest_attrs) {
+		.af	= tb[IPVS_DEST_ATTR_ADDR_FAMILY],
+		.addr	= tb[IPVS_DEST_ATTR_ADDR],
+		.port	= tb[IPVS_DEST_ATTR_PORT],
+	};
+	err = l4lb_nl_dest_check(family, addr, *port, &attrs, extack);
+	*af = family;
+	return err;
+}
+
+/* The service and the server the request names; under ln->lock. */
+static struct l4lb_dest *l4lb_ipvs_dest_find(struct l4lb_net *ln,
+					     struct genl_info *info, bool full,
+					     struct nlattr **tb)
+{
+	struct nlattr *stb[IPVS_SVC_ATTR_MAX + 1];
+	union nf_inet_addr addr;
+	struct l4lb_service *svc;
+	__be16 port;
+	int err;
+	u8 af;
+
+	svc = l4lb_ipvs_svc_find(ln, info, stb);
+	if (IS_ERR(svc))
+		return ERR_CAST(svc);
+	err = l4lb_ipvs_dest(info, svc, full, tb, &af, &addr, &port);
+	if (err)
+		return ERR_PTR(err);
+	return l4lb_nl_dest_lookup(svc, af, &addr, port,
+				   info->attrs[IPVS_CMD_ATTR_DEST], info->extack);
+}
+
+static int l4lb_ipvs_new_dest(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *stb[IPVS_SVC_ATTR_MAX + 1], *tb[IPVS_DEST_ATTR_MAX + 1];
+	struct l4lb_net *ln = l4lb_info_net(info);
+	union nf_inet_addr addr;
+	struct l4lb_service *svc;
+	struct l4lb_dest *dest;
+	__be16 port;
+	int err;
+	u8 af;
+	u8 fwd;
+
+	mutex_lock(&ln->lock);
+	svc = l4lb_ipvs_svc_find(ln, info, stb);
+	err = PTR_ERR_OR_ZERO(svc);
+	if (!err)
+		err = l4lb_ipvs_dest(info, svc, true, tb, &af, &addr, &port);
+	if (err)
+		goto out;
+	fwd = nla_get_u32(tb[IPVS_DEST_ATTR_FWD_METHOD]);
+	err = l4lb_nl_fwd_check(info, svc, tb[IPVS_DEST_ATTR_FWD_METHOD], fwd,
+				af, &addr, port);
+	if (err)
+		goto out;
+	dest = l4lb_dest_add(svc, af, &addr, port, fwd,
+			     nla_get_u32(tb[IPVS_DEST_ATTR_WEIGHT]),
+			     info->extack);
+	err = PTR_ERR_OR_ZERO(dest);
+out:
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int l4lb_ipvs_set_dest(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_info_net(info);
+	struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
+	struct l4lb_dest *dest;
+	int err;
+	u8 fwd;
+
+	mutex_lock(&ln->lock);
+	dest = l4lb_ipvs_dest_find(ln, info, true, tb);
+	err = PTR_ERR_OR_ZERO(dest);
+	if (err)
+		goto out;
+	fwd = nla_get_u32(tb[IPVS_DEST_ATTR_FWD_METHOD]);
+	err = l4lb_nl_fwd_check(info, dest->svc, tb[IPVS_DEST_ATTR_FWD_METHOD],
+				fwd, dest->af, &dest->addr, dest->port);
+	if (!err)
+		l4lb_dest_edit(dest, fwd, nla_get_u32(tb[IPVS_DEST_ATTR_WEIGHT]));
+out:
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int l4lb_ipvs_del_dest(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_info_net(info);
+	struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
+	struct l4lb_dest *dest;
+
+	mutex_lock(&ln->lock);
+	dest = l4lb_ipvs_dest_find(ln, info, false, tb);
+	if (!IS_ERR(dest))
+		l4lb_dest_del(dest);
+	mutex_unlock(&ln->lock);
+	return PTR_ERR_OR_ZERO(dest);
+}
+
+/* ZERO: the service named, or every one without a SERVICE. */
+static int l4lb_ipvs_zero(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_info_net(info);
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	struct l4lb_service *svc = NULL;
+
+	mutex_lock(&ln->lock);
+	if (info->attrs[IPVS_CMD_ATTR_SERVICE])
+		svc = l4lb_ipvs_svc_find(ln, info, tb);
+	if (!IS_ERR(svc))
+		l4lb_nl_zero(ln, svc);
+	mutex_unlock(&ln->lock);
+	return PTR_ERR_OR_ZERO(svc);
+}
+
+static int l4lb_ipvs_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_info_net(info);
+
+	mutex_lock(&ln->lock);
+	l4lb_service_flush(ln);
+	mutex_unlock(&ln->lock);
+	return 0;
+}
+
+static int l4lb_ipvs_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	l4lb_nl_set_timeouts(l4lb_info_net(info),
+			     info->attrs[IPVS_CMD_ATTR_TIMEOUT_TCP],
+			     info->attrs[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN],
+			     info->attrs[IPVS_CMD_ATTR_TIMEOUT_UDP]);
+	return 0;
+}
+
+static int l4lb_ipvs_daemon(struct sk_buff *skb, struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack, "the connection sync daemon is not supported");
+	return -EOPNOTSUPP;
+}
+
+static int l4lb_ipvs_dump_daemons(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	NL_SET_ERR_MSG(cb->extack, "the connection sync daemon is not supported");
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Counters and rates, twice as IPVS reports them: STATS with 32-bit
+ * counts and rates and 64-bit bytes, STATS64 all 64-bit.
+ */
+static int l4lb_ipvs_put_stats(struct sk_buff *skb, int type, int type64,
+			       struct l4lb_stats_cpu __percpu *pcpu,
+			       const struct l4lb_stats *base,
+			       const struct l4lb_est *est)
+{
+	u64 rates[L4LB_CNT_MAX];
+	struct l4lb_stats st;
+	struct nlattr *nest;
+	int i, err = 0;
+
+	l4lb_stats_read(pcpu, base, &st);
+	l4lb_est_rates(est, rates);
+	/* Nests without NLA_F_NESTED, as IPVS sends them. */
+	nest = nla_nest_start_noflag(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < L4LB_CNT_MAX && !err; i++) {
+		if (i >= L4LB_CNT_INBYTES)
+			err = nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CONNS + i,
+						st.cnt[i], IPVS_STATS_ATTR_PAD);
+		else
+			err = nla_put_u32(skb, IPVS_STATS_ATTR_CONNS + i,
+					  st.cnt[i]);
+		err = err ?: nla_put_u32(skb, IPVS_STATS_ATTR_CPS + i, rates[i]);
+	}
+	if (err)
+		return err;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start_noflag(skb, type64);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < L4LB_CNT_MAX; i++)
+		if (nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CONNS + i, st.cnt[i],
+				      IPVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CPS + i, rates[i],
+				      IPVS_STATS_ATTR_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int l4lb_ipvs_fill_service(struct sk_buff *skb,
+				  struct l4lb_service *svc)
+{
+	/* A listed service is hashed, and IPVS says so. */
+	struct ip_vs_flags flags = {
+		.flags	= svc->flags | IP_VS_SVC_F_HASHED,
+		.mask	= ~0U,
+	};
+	bool persistent = svc->flags & L4LB_SVC_F_PERSISTENT;
+	struct nlattr *nest;
+	__be32 netmask;
+
+	/* An IPv6 service's netmask is its prefix length, as with IPVS. */
+	netmask = svc->key.af == AF_INET6 ? (__force __be32)(u32)svc->plen :
+					    svc->netmask;
+	nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_SERVICE);
+	if (!nest ||
+	    nla_put_u16(skb, IPVS_SVC_ATTR_AF, svc->key.af) ||
+	    nla_put_u16(skb, IPVS_SVC_ATTR_PROTOCOL, svc->key.protocol) ||
+	    nla_put(skb, IPVS_SVC_ATTR_ADDR, sizeof(svc->key.addr),
+		    &svc->key.addr) ||
+	    nla_put_be16(skb, IPVS_SVC_ATTR_PORT, svc->key.port) ||
+	    nla_put_string(skb, IPVS_SVC_ATTR_SCHED_NAME, svc->sched->name) ||
+	    nla_put(skb, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
+	    nla_put_u32(skb, IPVS_SVC_ATTR_TIMEOUT,
+			persistent ? svc->persist_timeout / HZ : 0) ||
+	    nla_put_be32(skb, IPVS_SVC_ATTR_NETMASK, netmask) ||
+	    l4lb_ipvs_put_stats(skb, IPVS_SVC_ATTR_STATS, IPVS_SVC_ATTR_STATS64,
+				svc->stats, &svc->stats_base, &svc->est))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int l4lb_ipvs_fill_dest(struct sk_buff *skb, struct l4lb_dest *dest)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_DEST);
+	if (!nest ||
+	    nla_put(skb, IPVS_DEST_ATTR_ADDR, sizeof(dest->addr), &dest->addr) ||
+	    nla_put_be16(skb, IPVS_DEST_ATTR_PORT, dest->port) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_FWD_METHOD, READ_ONCE(dest->fwd)) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_WEIGHT, READ_ONCE(dest->weight)) ||
+	    nla_put_u8(skb, IPVS_DEST_ATTR_TUN_TYPE,
+		       IP_VS_CONN_F_TUNNEL_TYPE_IPIP) ||
+	    nla_put_be16(skb, IPVS_DEST_ATTR_TUN_PORT, 0) ||
+	    nla_put_u16(skb, IPVS_DEST_ATTR_TUN_FLAGS, 0) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_U_THRESH, 0) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_L_THRESH, 0) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_ACTIVE_CONNS,
+			atomic_read(&dest->active)) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_INACT_CONNS,
+			atomic_read(&dest->inactive)) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_PERSIST_CONNS,
+			atomic_read(&dest->persist)) ||
+	    nla_put_u16(skb, IPVS_DEST_ATTR_ADDR_FAMILY, dest->af) ||
+	    l4lb_ipvs_put_stats(skb, IPVS_DEST_ATTR_STATS,
+				IPVS_DEST_ATTR_STATS64, dest->stats,
+				&dest->stats_base, &dest->est))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* GET_SERVICE of one service: answered as NEW_SERVICE, as IPVS does. */
+static int l4lb_ipvs_get_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_info_net(info);
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	struct l4lb_service *svc;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &l4lb_ipvs_family, 0,
+				IPVS_CMD_NEW_SERVICE);
+	mutex_lock(&ln->lock);
+	svc = l4lb_ipvs_svc_find(ln, info, tb);
+	err = PTR_ERR_OR_ZERO(svc);
+	if (!err)
+		err = l4lb_ipvs_fill_service(msg, svc);
+	mutex_unlock(&ln->lock);
+	if (!hdr || err) {
+		nlmsg_free(msg);
+		return err ?: -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* Every service; a SERVICE in the request (moby/ipvs sends an empty one)
+ * does not filter, as with IPVS.
+ */
+static int l4lb_ipvs_dump_services(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
+	struct l4lb_service *svc;
+	long idx = 0;
+
+	mutex_lock(&ln->lock);
+	cb->seq = ln->gen;
+	list_for_each_entry(svc, &ln->services, list) {
+		void *hdr;
+
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_ipvs_family,
+				       IPVS_CMD_NEW_SERVICE);
+		if (!hdr ||
+		    !l4lb_nl_dump_end(skb, hdr,
+				      l4lb_ipvs_fill_service(skb, svc)))
+			break;
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&ln->lock);
+	return skb->len;
+}
+
+static int l4lb_ipvs_dump_dests(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
+	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	struct l4lb_service *svc;
+	struct l4lb_svc_key key;
+	struct l4lb_dest *dest;
+	long idx = 0;
+	int err;
+
+	err = l4lb_ipvs_svc_key(nest, tb, &key, cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	cb->seq = ln->gen;
+	svc = l4lb_nl_svc_lookup(ln, &key, nest, cb->extack);
+	if (IS_ERR(svc)) {
+		err = PTR_ERR(svc);
+		goto out;
+	}
+	list_for_each_entry(dest, &svc->dests, list) {
+		void *hdr;
+
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_ipvs_family,
+				       IPVS_CMD_NEW_DEST);
+		if (!hdr ||
+		    !l4lb_nl_dump_end(skb, hdr, l4lb_ipvs_fill_dest(skb, dest)))
+			break;
+		cb->args[0] = idx;
+	}
+out:
+	mutex_unlock(&ln->lock);
+	return err ?: skb->len;
+}
+
+static int l4lb_ipvs_fill_config(struct sk_buff *msg, struct l4lb_net *ln)
+{
+	if (nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP,
+			READ_ONCE(ln->timeouts[L4LB_TO_TCP_ESTABLISHED]) / HZ) ||
+	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN,
+			READ_ONCE(ln->timeouts[L4LB_TO_TCP_FIN_WAIT]) / HZ) ||
+	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_UDP,
+			READ_ONCE(ln->timeouts[L4LB_TO_UDP]) / HZ))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Both, or keepalived gives up: it reads the table size too. */
+static int l4lb_ipvs_fill_info(struct sk_buff *msg, struct l4lb_net *ln)
+{
+	if (nla_put_u32(msg, IPVS_INFO_ATTR_VERSION, IP_VS_VERSION_CODE) ||
+	    nla_put_u32(msg, IPVS_INFO_ATTR_CONN_TAB_SIZE,
+			l4lb_conn_buckets(ln)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int l4lb_ipvs_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	return l4lb_nl_reply(info, &l4lb_ipvs_family, IPVS_CMD_SET_CONFIG,
+			     l4lb_ipvs_fill_config);
+}
+
+static int l4lb_ipvs_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	return l4lb_nl_reply(info, &l4lb_ipvs_family, IPVS_CMD_SET_INFO,
+			     l4lb_ipvs_fill_info);
+}
+
+/* Validated liberally, as IPVS is: libnl's nests lack NLA_F_NESTED. */
+#define L4LB_IPVS_VALIDATE	(GENL_DONT_VALIDATE_STRICT |		\
+				 GENL_DONT_VALIDATE_DUMP_STRICT)
+
+static const struct genl_small_ops l4lb_ipvs_ops[] = {
+	{
+		.cmd		= IPVS_CMD_NEW_SERVICE,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_new_service,
+	},
+	{
+		.cmd		= IPVS_CMD_SET_SERVICE,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_set_service,
+	},
+	{
+		.cmd		= IPVS_CMD_DEL_SERVICE,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_del_service,
+	},
+	{
+		.cmd		= IPVS_CMD_GET_SERVICE,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.doit		= l4lb_ipvs_get_service,
+		.dumpit		= l4lb_ipvs_dump_services,
+	},
+	{
+		.cmd		= IPVS_CMD_NEW_DEST,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_new_dest,
+	},
+	{
+		.cmd		= IPVS_CMD_SET_DEST,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_set_dest,
+	},
+	{
+		.cmd		= IPVS_CMD_DEL_DEST,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_del_dest,
+	},
+	{
+		.cmd		= IPVS_CMD_GET_DEST,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.dumpit		= l4lb_ipvs_dump_dests,
+	},
+	{
+		.cmd		= IPVS_CMD_NEW_DAEMON,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_daemon,
+	},
+	{
+		.cmd		= IPVS_CMD_DEL_DAEMON,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_daemon,
+	},
+	{
+		.cmd		= IPVS_CMD_GET_DAEMON,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.doit		= l4lb_ipvs_daemon,
+		.dumpit		= l4lb_ipvs_dump_daemons,
+	},
+	{
+		.cmd		= IPVS_CMD_SET_CONFIG,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_set_config,
+	},
+	{
+		.cmd		= IPVS_CMD_GET_CONFIG,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.doit		= l4lb_ipvs_get_config,
+	},
+	{
+		.cmd		= IPVS_CMD_GET_INFO,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.doit		= l4lb_ipvs_get_info,
+	},
+	{
+		.cmd		= IPVS_CMD_ZERO,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_zero,
+	},
+	{
+		.cmd		= IPVS_CMD_FLUSH,
+		.validate	= L4LB_IPVS_VALIDATE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= l4lb_ipvs_flush,
+	},
+};
+
+static struct genl_family l4lb_ipvs_family __ro_after_init = {
+	.name		= IPVS_GENL_NAME,
+	.version	= IPVS_GENL_VERSION,
+	.maxattr	= IPVS_CMD_ATTR_MAX,
+	.policy		= l4lb_ipvs_policy,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.small_ops	= l4lb_ipvs_ops,
+	.n_small_ops	= ARRAY_SIZE(l4lb_ipvs_ops),
+	/* Every command is one of IPVS's, from before the core checked more. */
+	.resv_start_op	= IPVS_CMD_FLUSH + 1,
+};
+
+int __init l4lb_ipvs_init(void)
+{
+	int err;
+
+	if (!ipvs_abi)
+		return 0;
+	err = genl_register_family(&l4lb_ipvs_family);
+	if (err == -EEXIST)
+		pr_err("ipvs_abi=1: the \"IPVS\" generic-netlink family is taken, by ip_vs most likely: rmmod ip_vs first\n");
+	return err;
+}
+
+void l4lb_ipvs_exit(void)
+{
+	if (ipvs_abi)
+		genl_unregister_family(&l4lb_ipvs_family);
+}
