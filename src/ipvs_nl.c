@@ -677,8 +677,6 @@ static int l4lb_ipvs_dump_dests(struct sk_buff *skb,
 	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
 	struct l4lb_service *svc;
 	struct l4lb_svc_key key;
-	struct l4lb_dest *dest;
-	long idx = 0;
 	int err;
 
 	err = l4lb_ipvs_svc_key(nest, tb, &key, cb->extack);
@@ -687,23 +685,11 @@ static int l4lb_ipvs_dump_dests(struct sk_buff *skb,
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen;
 	svc = l4lb_nl_svc_lookup(ln, &key, nest, cb->extack);
-	if (IS_ERR(svc)) {
+	if (IS_ERR(svc))
 		err = PTR_ERR(svc);
-		goto out;
-	}
-	list_for_each_entry(dest, &svc->dests, list) {
-		void *hdr;
-
-		if (idx++ < cb->args[0])
-			continue;
-		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_ipvs_family,
-				       IPVS_CMD_NEW_DEST);
-		if (!hdr ||
-		    !l4lb_nl_dump_end(skb, hdr, l4lb_ipvs_fill_dest(skb, dest)))
-			break;
-		cb->args[0] = idx;
-	}
-out:
+	else
+		l4lb_nl_dump_dest_list(skb, cb, svc, &l4lb_ipvs_family,
+				       IPVS_CMD_NEW_DEST, l4lb_ipvs_fill_dest);
 	mutex_unlock(&ln->lock);
 	return err ?: skb->len;
 }

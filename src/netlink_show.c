@@ -171,35 +171,47 @@ int l4lb_nl_dump_services(struct sk_buff *skb,
 	return skb->len;
 }
 
-int l4lb_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * @svc's dests into a dump of @family, one @cmd message each, filled by
+ * @fill, from where the last part stopped (cb->args[0]); under ln->lock.
+ * For both families (ipvs_nl.c).
+ */
+void l4lb_nl_dump_dest_list(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct l4lb_service *svc,
+			    const struct genl_family *family, u8 cmd,
+			    int (*fill)(struct sk_buff *skb,
+					struct l4lb_dest *dest))
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
-	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
 	long idx = 0;
-	int err = 0;
 
-	mutex_lock(&ln->lock);
-	cb->seq = ln->gen;
-	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], cb->extack);
-	if (IS_ERR(svc)) {
-		err = PTR_ERR(svc);
-		goto out;
-	}
 	list_for_each_entry(dest, &svc->dests, list) {
 		void *hdr;
 
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_genl_family,
-				       L4LB_CMD_GET_DEST);
-		if (!hdr ||
-		    !l4lb_nl_dump_end(skb, hdr, l4lb_nl_fill_dest(skb, dest)))
+		hdr = l4lb_nl_dump_hdr(skb, cb, family, cmd);
+		if (!hdr || !l4lb_nl_dump_end(skb, hdr, fill(skb, dest)))
 			break;
 		cb->args[0] = idx;
 	}
-out:
+}
+
+int l4lb_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
+	struct l4lb_service *svc;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	cb->seq = ln->gen;
+	svc = l4lb_nl_svc_find(ln, info->attrs[L4LB_A_SERVICE], cb->extack);
+	if (IS_ERR(svc))
+		err = PTR_ERR(svc);
+	else
+		l4lb_nl_dump_dest_list(skb, cb, svc, &l4lb_genl_family,
+				       L4LB_CMD_GET_DEST, l4lb_nl_fill_dest);
 	mutex_unlock(&ln->lock);
 	return err ?: skb->len;
 }
