@@ -645,27 +645,9 @@ static int l4lb_ipvs_get_service(struct sk_buff *skb, struct genl_info *info)
 static int l4lb_ipvs_dump_services(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
-	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
-	struct l4lb_service *svc;
-	long idx = 0;
-
-	mutex_lock(&ln->lock);
-	cb->seq = ln->gen;
-	list_for_each_entry(svc, &ln->services, list) {
-		void *hdr;
-
-		if (idx++ < cb->args[0])
-			continue;
-		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_ipvs_family,
-				       IPVS_CMD_NEW_SERVICE);
-		if (!hdr ||
-		    !l4lb_nl_dump_end(skb, hdr,
-				      l4lb_ipvs_fill_service(skb, svc)))
-			break;
-		cb->args[0] = idx;
-	}
-	mutex_unlock(&ln->lock);
-	return skb->len;
+	return l4lb_nl_dump_svc_list(skb, cb, &l4lb_ipvs_family,
+				     IPVS_CMD_NEW_SERVICE,
+				     l4lb_ipvs_fill_service);
 }
 
 static int l4lb_ipvs_dump_dests(struct sk_buff *skb,

@@ -85,6 +85,10 @@ void l4lb_nl_set_timeouts(struct l4lb_net *ln, struct nlattr *tcp,
 void *l4lb_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 		       const struct genl_family *family, u8 cmd);
 bool l4lb_nl_dump_end(struct sk_buff *skb, void *hdr, int err);
+int l4lb_nl_dump_svc_list(struct sk_buff *skb, struct netlink_callback *cb,
+			  const struct genl_family *family, u8 cmd,
+			  int (*fill)(struct sk_buff *skb,
+				      struct l4lb_service *svc));
 void l4lb_nl_dump_dest_list(struct sk_buff *skb, struct netlink_callback *cb,
 			    struct l4lb_service *svc,
 			    const struct genl_family *family, u8 cmd,

@@ -145,9 +145,15 @@ bool l4lb_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
 	return true;
 }
 
-/* Dumps resume at index cb->args[0] and flag changes made between parts. */
-int l4lb_nl_dump_services(struct sk_buff *skb,
-			  struct netlink_callback *cb)
+/*
+ * Every service into a dump of @family, one @cmd message each, filled by
+ * @fill. Dumps resume at index cb->args[0] and flag changes made between
+ * parts. For both families (ipvs_nl.c).
+ */
+int l4lb_nl_dump_svc_list(struct sk_buff *skb, struct netlink_callback *cb,
+			  const struct genl_family *family, u8 cmd,
+			  int (*fill)(struct sk_buff *skb,
+				      struct l4lb_service *svc))
 {
 	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
 	struct l4lb_service *svc;
@@ -160,15 +166,20 @@ int l4lb_nl_dump_services(struct sk_buff *skb,
 
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = l4lb_nl_dump_hdr(skb, cb, &l4lb_genl_family,
-				       L4LB_CMD_GET_SERVICE);
-		if (!hdr ||
-		    !l4lb_nl_dump_end(skb, hdr, l4lb_nl_fill_service(skb, svc)))
+		hdr = l4lb_nl_dump_hdr(skb, cb, family, cmd);
+		if (!hdr || !l4lb_nl_dump_end(skb, hdr, fill(skb, svc)))
 			break;
 		cb->args[0] = idx;
 	}
 	mutex_unlock(&ln->lock);
 	return skb->len;
+}
+
+int l4lb_nl_dump_services(struct sk_buff *skb,
+			  struct netlink_callback *cb)
+{
+	return l4lb_nl_dump_svc_list(skb, cb, &l4lb_genl_family,
+				     L4LB_CMD_GET_SERVICE, l4lb_nl_fill_service);
 }
 
 /*
