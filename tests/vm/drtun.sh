@@ -23,6 +23,8 @@
 # Every server runs tests/vm/server.py answering with its name on TCP :80
 # and UDP :53. The router does not own the VIPs, so it forwards the
 # servers' replies (sourced from a VIP) to the client.
+# test_dr and test_tun make their table changes with Debian's ipvsadm
+# over the "IPVS" family (ipvs_abi=1): the same assertions, IPVS's tool.
 #
 # IPv6, on the same links: the segment is 2001:db8::/64 (c ::2, d ::1, s1
 # ::11, s2 ::12, r ::254), t1 is 2001:db8:1:1::3 behind r's
@@ -581,10 +583,11 @@ test_undo() {
 		"$(nip t2 -4 addr show dev ip6tnl0)"
 }
 
-load_module
+# ipvs_abi=1: the IPv4 DR and TUN tests are driven by ipvsadm.
+load_module ipvs_abi=1
 klog_mark
 topology
-run_tests test_realserver test_config_errors test_dr test_dr_states test_tun \
+run_tests test_realserver test_config_errors test_dr@ipvsadm test_dr_states test_tun@ipvsadm \
 	test_mixed test_dr6 test_dr6_states test_tun6 test_tun_xfamily test_undo
 vs d -C
 unload_module

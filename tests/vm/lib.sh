@@ -170,15 +170,22 @@ klog_check() {
 # run_tests FUNC... : call the suite's test functions in order. When
 # $<SUITE>_TESTS is set (e.g. DRTUN_TESTS=test_dr,test_tun: comma-separated,
 # as make check-debug CHECK_DEBUG=ci passes it), only those it names run.
+#
+# FUNC@ipvsadm runs FUNC with its table changes made by ipvsadm (see vs):
+# the same assertions, with IPVS's own tool driving l4lb.
 run_tests() {
-	local var=${SUITE^^}_TESTS t
+	local var=${SUITE^^}_TESTS t f admin
 	local only=${!var:-}
 	for t in "$@"; do
-		if [ -n "$only" ] && [[ ,$only, != *",$t,"* ]]; then
-			say "# skipped: $t (not in $var=$only)"
+		f=${t%@*}
+		if [ -n "$only" ] && [[ ,$only, != *",$f,"* ]]; then
+			say "# skipped: $f (not in $var=$only)"
 			continue
 		fi
-		"$t"
+		admin=$VS_ADMIN
+		[ "$t" = "$f" ] || admin=${t#*@}
+		[ "$admin" = ipvsctl ] || say "# $f: table changes through $admin"
+		VS_ADMIN=$admin "$f"
 	done
 }
 
@@ -378,9 +385,13 @@ nat_site() {
 
 # --------------------------------------------------------------- l4lb
 
-# load_module [PARAM=VALUE...] : e.g. load_module ipvs_abi=1
+# load_module [PARAM=VALUE...] : e.g. load_module ipvs_abi=1, which
+# L4LB_ADMIN=ipvsadm implies.
 # shellcheck disable=SC2120 # most suites pass none
 load_module() {
+	if [ "$VS_ADMIN" = ipvsadm ] && [[ " $* " != *" ipvs_abi="* ]]; then
+		set -- "$@" ipvs_abi=1
+	fi
 	"$L4LB_ROOT/scripts/insmod" "$L4LB_KO" "$@"
 }
 
@@ -388,11 +399,29 @@ unload_module() {
 	rmmod l4lb
 }
 
-# ipvsctl in namespace NS: vs NS ARGS...
+# Which tool makes vs's table changes (-A -E -D -a -e -d -C -Z -R --set):
+# ipvsctl, or Debian's ipvsadm over the "IPVS" family (the module loaded
+# with ipvs_abi=1). Listings and ipvsctl's extras stay ipvsctl's, so the
+# assertions are the same either way. L4LB_ADMIN=ipvsadm in the
+# environment turns a whole suite over to ipvsadm; run_tests's
+# FUNC@ipvsadm, one test; use_admin, what follows in a suite.
+VS_ADMIN=${L4LB_ADMIN:-ipvsctl}
+
+use_admin() {
+	VS_ADMIN=${L4LB_ADMIN:-$1}
+	say "# table changes through $VS_ADMIN from here"
+}
+
+# ipvsctl (or ipvsadm, above) in namespace NS: vs NS ARGS...
 vs() {
-	local name=$1
+	local name=$1 tool=$IPVSCTL
 	shift
-	ip netns exec "$NS_PREFIX$name" "$IPVSCTL" "$@"
+	if [ "$VS_ADMIN" = ipvsadm ]; then
+		case $1 in
+		-A|-E|-D|-a|-e|-d|-C|-Z|-R|--set) tool=ipvsadm ;;
+		esac
+	fi
+	ip netns exec "$NS_PREFIX$name" "$tool" "$@"
 }
 
 # ----------------------------------------------------------- endpoints

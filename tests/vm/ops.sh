@@ -23,6 +23,9 @@
 # :9000 (line echo, held open as long as the client wants) and UDP :7000.
 # Each test uses its own service port on the VIP, so none inherits
 # another's connections.
+#
+# Tests run as FUNC@ipvsadm make their table changes with Debian's ipvsadm
+# over the "IPVS" family (ipvs_abi=1): the same assertions, IPVS's tool.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 UNLOAD_ON_EXIT=1
@@ -452,12 +455,14 @@ test_stats_rates_json() {
 	done
 }
 
-load_module
+# ipvs_abi=1: some tests are driven by ipvsadm.
+load_module ipvs_abi=1
 klog_mark
 topology
-run_tests test_sysctl_ranges test_expire_nodest test_conn_max \
-	test_timeouts_sloppy test_idle_timeout test_conn_reuse test_persistence \
-	test_save_restore test_ipv6 test_stats_rates_json
+run_tests test_sysctl_ranges test_expire_nodest@ipvsadm test_conn_max \
+	test_timeouts_sloppy test_idle_timeout test_conn_reuse@ipvsadm \
+	test_persistence@ipvsadm test_save_restore test_ipv6@ipvsadm \
+	test_stats_rates_json
 vs d -C
 unload_module
 klog_check "kernel log clean after unload"
