@@ -823,6 +823,23 @@ static struct genl_family l4lb_ipvs_family __ro_after_init = {
 	.resv_start_op	= IPVS_CMD_FLUSH + 1,
 };
 
+/* IPVS's per-netns names for l4lb's settings: net.ipv4.vs.* (sysctl.c). */
+static int __net_init l4lb_ipvs_net_init(struct net *net)
+{
+	return l4lb_sysctl_ipvs_init(l4lb_pernet(net));
+}
+
+static void __net_exit l4lb_ipvs_net_exit(struct net *net)
+{
+	l4lb_sysctl_ipvs_exit(l4lb_pernet(net));
+}
+
+/* Registered after l4lb_net_ops: set up after, torn down before it. */
+static struct pernet_operations l4lb_ipvs_net_ops = {
+	.init	= l4lb_ipvs_net_init,
+	.exit	= l4lb_ipvs_net_exit,
+};
+
 int __init l4lb_ipvs_init(void)
 {
 	int err;
@@ -832,11 +849,19 @@ int __init l4lb_ipvs_init(void)
 	err = genl_register_family(&l4lb_ipvs_family);
 	if (err == -EEXIST)
 		pr_err("ipvs_abi=1: the \"IPVS\" generic-netlink family is taken, by ip_vs most likely: rmmod ip_vs first\n");
+	if (err)
+		return err;
+	/* Only once the family is ours: with ip_vs loaded the names are its. */
+	err = register_pernet_subsys(&l4lb_ipvs_net_ops);
+	if (err)
+		genl_unregister_family(&l4lb_ipvs_family);
 	return err;
 }
 
 void l4lb_ipvs_exit(void)
 {
-	if (ipvs_abi)
-		genl_unregister_family(&l4lb_ipvs_family);
+	if (!ipvs_abi)
+		return;
+	unregister_pernet_subsys(&l4lb_ipvs_net_ops);
+	genl_unregister_family(&l4lb_ipvs_family);
 }

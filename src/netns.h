@@ -124,6 +124,7 @@ struct l4lb_net {
 	unsigned long timeouts[L4LB_TO_MAX];	/* jiffies */
 	struct l4lb_sysctl sysctl;
 	struct ctl_table_header *sysctl_hdr;
+	struct ctl_table_header *ipvs_sysctl_hdr;	/* ipvs_abi=1 */
 	struct l4lb_drops __percpu *drops;
 };
 
@@ -156,5 +157,7 @@ struct l4lb_service *l4lb_net_add_service(struct l4lb_net *ln,
 /* sysctl.c */
 int l4lb_sysctl_init(struct l4lb_net *ln);
 void l4lb_sysctl_exit(struct l4lb_net *ln);
+int l4lb_sysctl_ipvs_init(struct l4lb_net *ln);
+void l4lb_sysctl_ipvs_exit(struct l4lb_net *ln);
 
 #endif /* _L4LB_NETNS_H */

@@ -63,6 +63,17 @@ tally_curl() {
 # ip_vs and the scheduler modules it loaded, as modprobe -r wants them.
 ipvs_modules() { awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules | sort -r; }
 
+# In-tree IPVS's own end-to-end test (DR, NAT and TUN, each set up with
+# ipvsadm in namespaces ns0-ns2 of its own), as Linux ships it: scripts/setup
+# takes it from linux-source. Prints "rc=N: its last line".
+IPVS_SELFTEST=$L4LB_ROOT/build/selftests/ipvs.sh
+ipvs_selftest() {
+	local out rc=0
+	out=$(sh "$IPVS_SELFTEST" 2>&1) || rc=$?
+	printf '%s\n' "$out" | sed 's/^/# ipvs.sh: /' >&2
+	printf 'rc=%s: %s\n' "$rc" "$(printf '%s\n' "$out" | tail -n 1)"
+}
+
 # ================================================================ setup
 section "setup"
 if grep -qE '^(l4lb|ip_vs) ' /proc/modules; then
@@ -100,6 +111,10 @@ check_match "IPVS: unknown scheduler refused (ENOENT)" \
 check_rc "IPVS takes an upper threshold (-x 10)" 0 \
 	adm -a -t $VIP:83 -r 192.168.1.2:8080 -m -x 10
 check_rc "IPVS takes a fwmark service (-f 1)" 0 adm -A -f 1 -s rr
+
+section "in-tree IPVS: its own selftest"
+check_match "IPVS's ipvs.sh passes against ip_vs.ko" \
+	'^rc=0: ipvs\.sh: .*PASS' "$(ipvs_selftest)"
 
 klog_mark
 rc=0
@@ -272,6 +287,24 @@ check_eq "ipvsctl -L --timeout agrees" "$(adm -L --timeout)" \
 adm --set 0 0 250
 check_eq "--set 0 keeps a value" "Timeout (tcp tcpfin udp): 1000 100 250" \
 	"$(adm -L --timeout)"
+
+# ======================================================= net.ipv4.vs.*
+section "net.ipv4.vs.*: IPVS's names for the same settings"
+check_eq "net.ipv4.vs has the four IPVS knobs l4lb has" \
+	"conn_reuse_mode expire_nodest_conn expire_quiescent_template sloppy_tcp" \
+	"$(n d ls /proc/sys/net/ipv4/vs | sort | xargs)"
+n d sysctl -qw net.ipv4.vs.expire_nodest_conn=1
+check_eq "a write to net.ipv4.vs.expire_nodest_conn is net.l4lb's" 1 \
+	"$(n d sysctl -n net.l4lb.expire_nodest_conn)"
+n d sysctl -qw net.l4lb.expire_nodest_conn=0
+check_eq "... and back" 0 "$(n d sysctl -n net.ipv4.vs.expire_nodest_conn)"
+check_rc "out of range is refused there too (conn_reuse_mode=2)" 1 \
+	n d sysctl -qw net.ipv4.vs.conn_reuse_mode=2
+check_eq "... and changes nothing" 1 "$(n d sysctl -n net.l4lb.conn_reuse_mode)"
+
+section "in-tree IPVS's selftest, against l4lb"
+check_match "IPVS's ipvs.sh passes against l4lb (DR, NAT, TUN by ipvsadm)" \
+	'^rc=0: ipvs\.sh: .*PASS' "$(ipvs_selftest)"
 
 # ================================================================= end
 section "end"
