@@ -840,6 +840,26 @@ static struct pernet_operations l4lb_ipvs_net_ops = {
 	.exit	= l4lb_ipvs_net_exit,
 };
 
+/*
+ * ip_vs loading now would register IPVS's names (net.ipv4.vs.*, its /proc
+ * files) before finding the family taken, and the kernel warns about each
+ * name twice over. Refuse it before its init runs, with one line.
+ */
+static int l4lb_ipvs_module_notify(struct notifier_block *nb,
+				   unsigned long state, void *data)
+{
+	struct module *mod = data;
+
+	if (state != MODULE_STATE_COMING || strcmp(mod->name, "ip_vs"))
+		return NOTIFY_DONE;
+	pr_err("ipvs_abi=1: not loading ip_vs: l4lb holds the \"IPVS\" family and its names (rmmod l4lb first)\n");
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block l4lb_ipvs_module_nb = {
+	.notifier_call = l4lb_ipvs_module_notify,
+};
+
 int __init l4lb_ipvs_init(void)
 {
 	int err;
@@ -851,10 +871,19 @@ int __init l4lb_ipvs_init(void)
 		pr_err("ipvs_abi=1: the \"IPVS\" generic-netlink family is taken, by ip_vs most likely: rmmod ip_vs first\n");
 	if (err)
 		return err;
+	err = register_module_notifier(&l4lb_ipvs_module_nb);
+	if (err)
+		goto err_family;
 	/* Only once the family is ours: with ip_vs loaded the names are its. */
 	err = register_pernet_subsys(&l4lb_ipvs_net_ops);
 	if (err)
-		genl_unregister_family(&l4lb_ipvs_family);
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	unregister_module_notifier(&l4lb_ipvs_module_nb);
+err_family:
+	genl_unregister_family(&l4lb_ipvs_family);
 	return err;
 }
 
@@ -863,5 +892,6 @@ void l4lb_ipvs_exit(void)
 	if (!ipvs_abi)
 		return;
 	unregister_pernet_subsys(&l4lb_ipvs_net_ops);
+	unregister_module_notifier(&l4lb_ipvs_module_nb);
 	genl_unregister_family(&l4lb_ipvs_family);
 }

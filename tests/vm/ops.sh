@@ -374,6 +374,15 @@ test_save_restore() {
 		"10\.0\.0\.100:1003" "$(vs d -S -n)"
 
 	# A file written by ipvsadm from in-tree IPVS restores unchanged.
+	vs d -C
+	printf '%s\n' "$IPVS_SAVED" | vs d -R
+	check_text "restore: an ipvsadm -Sn file, IPv6 too, restores unchanged" \
+		"$IPVS_SAVED" "$(vs d -S -n)"
+}
+
+# What ipvsadm -S -n writes from in-tree IPVS, for test_save_restore: made
+# before l4lb is loaded, as ip_vs cannot load beside it with ipvs_abi=1.
+ipvs_save() {
 	n v modprobe ip_vs
 	n v ipvsadm -A -t 10.9.9.9:80 -s wrr -p 300
 	n v ipvsadm -a -t 10.9.9.9:80 -r 192.168.1.2:80 -m -w 2
@@ -386,12 +395,10 @@ test_save_restore() {
 	n v ipvsadm -a -t '[2001:db8::9]:80' -r '[2001:db8:2::2]:8080' -m
 	n v ipvsadm -A -u '[2001:db8::9]:53' -s rr
 	n v ipvsadm -a -u '[2001:db8::9]:53' -r '[2001:db8:3::2]:53' -m
-	saved=$(n v ipvsadm -S -n)
-	vs d -C
-	printf '%s\n' "$saved" | vs d -R
-	check_text "restore: an ipvsadm -Sn file, IPv6 too, restores unchanged" \
-		"$saved" "$(vs d -S -n)"
+	n v ipvsadm -S -n
 	n v ipvsadm -C
+	# shellcheck disable=SC2046 # module names
+	modprobe -r $(awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules | sort -r)
 }
 
 test_ipv6() {
@@ -455,10 +462,11 @@ test_stats_rates_json() {
 	done
 }
 
+topology
+IPVS_SAVED=$(ipvs_save)
 # ipvs_abi=1: some tests are driven by ipvsadm.
 load_module ipvs_abi=1
 klog_mark
-topology
 run_tests test_sysctl_ranges test_expire_nodest@ipvsadm test_conn_max \
 	test_timeouts_sloppy test_idle_timeout test_conn_reuse@ipvsadm \
 	test_persistence@ipvsadm test_save_restore test_ipv6@ipvsadm \
