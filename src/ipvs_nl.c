@@ -823,6 +823,27 @@ static struct genl_family l4lb_ipvs_family __ro_after_init = {
 	.resv_start_op	= IPVS_CMD_FLUSH + 1,
 };
 
+/*
+ * While l4lb holds IPVS's ABI, in-tree ip_vs may not load: its init would
+ * find /proc/net/ip_vs taken (a kernel warning) before it found the
+ * family taken. It is refused before its init runs, so it touches
+ * nothing.
+ */
+static int l4lb_ipvs_module_notify(struct notifier_block *nb,
+				   unsigned long state, void *data)
+{
+	struct module *mod = data;
+
+	if (state != MODULE_STATE_COMING || strcmp(mod->name, "ip_vs"))
+		return NOTIFY_DONE;
+	pr_err_ratelimited("ipvs_abi=1: ip_vs may not load while l4lb holds the \"IPVS\" family and /proc/net/ip_vs*: rmmod l4lb first\n");
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block l4lb_ipvs_module_nb = {
+	.notifier_call	= l4lb_ipvs_module_notify,
+};
+
 int __init l4lb_ipvs_init(void)
 {
 	int err;
@@ -832,11 +853,28 @@ int __init l4lb_ipvs_init(void)
 	err = genl_register_family(&l4lb_ipvs_family);
 	if (err == -EEXIST)
 		pr_err("ipvs_abi=1: the \"IPVS\" generic-netlink family is taken, by ip_vs most likely: rmmod ip_vs first\n");
+	if (err)
+		return err;
+	err = register_module_notifier(&l4lb_ipvs_module_nb);
+	if (err)
+		goto err_family;
+	err = l4lb_ipvs_proc_init();
+	if (err)
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	unregister_module_notifier(&l4lb_ipvs_module_nb);
+err_family:
+	genl_unregister_family(&l4lb_ipvs_family);
 	return err;
 }
 
 void l4lb_ipvs_exit(void)
 {
-	if (ipvs_abi)
-		genl_unregister_family(&l4lb_ipvs_family);
+	if (!ipvs_abi)
+		return;
+	l4lb_ipvs_proc_exit();
+	unregister_module_notifier(&l4lb_ipvs_module_nb);
+	genl_unregister_family(&l4lb_ipvs_family);
 }
