@@ -843,7 +843,7 @@ static struct pernet_operations l4lb_ipvs_net_ops = {
 /*
  * ip_vs loading now would register IPVS's names (net.ipv4.vs.*, its /proc
  * files) before finding the family taken, and the kernel warns about each
- * name twice over. Refuse it before its init runs, with one line.
+ * of them. Refuse it before its init runs, so it touches nothing.
  */
 static int l4lb_ipvs_module_notify(struct notifier_block *nb,
 				   unsigned long state, void *data)
@@ -852,12 +852,12 @@ static int l4lb_ipvs_module_notify(struct notifier_block *nb,
 
 	if (state != MODULE_STATE_COMING || strcmp(mod->name, "ip_vs"))
 		return NOTIFY_DONE;
-	pr_err("ipvs_abi=1: not loading ip_vs: l4lb holds the \"IPVS\" family and its names (rmmod l4lb first)\n");
+	pr_err_ratelimited("ipvs_abi=1: not loading ip_vs: l4lb holds the \"IPVS\" family and its names (net.ipv4.vs, /proc/net/ip_vs*): rmmod l4lb first\n");
 	return notifier_from_errno(-EBUSY);
 }
 
 static struct notifier_block l4lb_ipvs_module_nb = {
-	.notifier_call = l4lb_ipvs_module_notify,
+	.notifier_call	= l4lb_ipvs_module_notify,
 };
 
 int __init l4lb_ipvs_init(void)
@@ -878,8 +878,13 @@ int __init l4lb_ipvs_init(void)
 	err = register_pernet_subsys(&l4lb_ipvs_net_ops);
 	if (err)
 		goto err_notifier;
+	err = l4lb_ipvs_proc_init();
+	if (err)
+		goto err_sysctl;
 	return 0;
 
+err_sysctl:
+	unregister_pernet_subsys(&l4lb_ipvs_net_ops);
 err_notifier:
 	unregister_module_notifier(&l4lb_ipvs_module_nb);
 err_family:
@@ -891,6 +896,7 @@ void l4lb_ipvs_exit(void)
 {
 	if (!ipvs_abi)
 		return;
+	l4lb_ipvs_proc_exit();
 	unregister_pernet_subsys(&l4lb_ipvs_net_ops);
 	unregister_module_notifier(&l4lb_ipvs_module_nb);
 	genl_unregister_family(&l4lb_ipvs_family);

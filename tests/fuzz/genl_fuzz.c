@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * genl_fuzz - a generic-netlink fuzzer for the "l4lb" family.
+ * genl_fuzz - a generic-netlink fuzzer for the "l4lb" family, and for the
+ * "IPVS" family l4lb registers with ipvs_abi=1.
  *
- *   genl_fuzz [-n COUNT] [-s SEED] [-a VIP]... [-r] [-v]
+ *   genl_fuzz [-F FAMILY] [-n COUNT] [-s SEED] [-a VIP]... [-r] [-v]
  *
+ *   -F FAMILY l4lb (the default) or IPVS: the "IPVS" family's requests are
+ *             built from uapi/linux/ip_vs.h (nested SERVICE, DEST and
+ *             DAEMON, the TIMEOUT_* attributes, libnl's nests without
+ *             NLA_F_NESTED, IPv4 addresses in 4 bytes or 16), with what
+ *             in-tree IPVS has and l4lb lacks (fwmark services, other
+ *             schedulers, persistence engines, thresholds, GUE and GRE
+ *             tunnels, the sync daemon) now and then
  *   -n COUNT  messages to send (default 100000)
  *   -s SEED   random seed (default: from the clock; always printed, so a
  *             run can be repeated: the messages sent depend on the seed and
@@ -33,9 +41,10 @@
  *     NLA_F_NESTED flipped, strings without NUL, unknown commands, random
  *     nlmsg flags and types, bad genl version and reserved field, short
  *     and batched messages.
- *  C  dumps (GET_SERVICE, GET_DEST, GET_CONN) read only partially while
- *     the other socket keeps changing the configuration; some are abandoned
- *     midway by closing the socket.
+ *  C  dumps (GET_SERVICE, GET_DEST, GET_CONN; IPVS: GET_SERVICE,
+ *     GET_DEST, GET_DAEMON) read only partially while the other socket
+ *     keeps changing the configuration; some are abandoned midway by
+ *     closing the socket.
  *
  * A FLUSH now and then keeps the state bounded. Replies are read without
  * blocking (poll with a short timeout at the end), so nothing can hang.
@@ -65,6 +74,7 @@
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/ip_vs.h>
 #include <linux/l4lb.h>
 
 #include "rnd.h"
@@ -99,6 +109,43 @@ static uint64_t opt_seed;
 static bool opt_ro;
 static bool opt_verbose;
 
+/*
+ * The family under test (-F): its commands (names, which of them change
+ * the configuration, how often each is sent, which exist only as dumps,
+ * which class C leaves half-read), the builder of their attributes, and
+ * the attribute ranges class B draws from.
+ */
+struct fam {
+	const char *name;
+	uint8_t version;
+	const char *const *cmd_names;
+	size_t n_cmd_names;
+	bool (*mutates)(unsigned int cmd);
+	const uint8_t (*weights)[2];
+	size_t n_weights;
+	bool (*dump_only)(uint8_t cmd);
+	const uint8_t *dumps;
+	size_t n_dumps;
+	/* A request's attributes; @drop: leave out a required one. */
+	void (*put_attrs)(uint8_t cmd, bool dump, bool drop);
+	uint8_t cmd_get_service;	/* also as a dump, 1 in 3 */
+	uint8_t cmd_get_config;
+	uint8_t cmd_flush;
+	uint8_t cmd_max;
+	uint16_t attr_max;		/* top level */
+	uint16_t a_service;		/* its nests */
+	uint16_t a_dest;
+	uint16_t svc_attr_max;
+	uint16_t svc_a_port;
+	const uint16_t *garbage_tops;	/* attributes filled with garbage */
+	size_t n_garbage_tops;
+	/* 1 nest in 2 without NLA_F_NESTED, as libnl sends them. */
+	bool nest_flag_optional;
+	const char *loaded;		/* what registers it */
+};
+
+static const struct fam *F;
+
 /* ---------------------------------------------------------- counters */
 
 static unsigned long n_msgs, n_sent, n_ok, n_rej, n_extack, n_silent;
@@ -113,7 +160,7 @@ static bool fatal;
 
 /* ----------------------------------------------------------- names */
 
-static const char *const cmd_names[] = {
+static const char *const l4lb_cmd_names[] = {
 	[L4LB_CMD_UNSPEC]	= "UNSPEC",
 	[L4LB_CMD_GET_INFO]	= "GET_INFO",
 	[L4LB_CMD_NEW_SERVICE]	= "NEW_SERVICE",
@@ -135,13 +182,13 @@ static const char *cmd_name(unsigned int cmd)
 {
 	static char buf[16];
 
-	if (cmd < ARRAY_SIZE(cmd_names) && cmd_names[cmd])
-		return cmd_names[cmd];
+	if (cmd < F->n_cmd_names && F->cmd_names[cmd])
+		return F->cmd_names[cmd];
 	snprintf(buf, sizeof(buf), "cmd%u", cmd);
 	return buf;
 }
 
-static bool cmd_mutates(unsigned int cmd)
+static bool l4lb_cmd_mutates(unsigned int cmd)
 {
 	switch (cmd) {
 	case L4LB_CMD_NEW_SERVICE:
@@ -338,7 +385,7 @@ static void msg_start(uint16_t flags, uint8_t cmd)
 	msg_hdr()->nlmsg_flags = flags;
 	g = (struct genlmsghdr *)(mbuf + NLMSG_HDRLEN);
 	g->cmd = cmd;
-	g->version = L4LB_GENL_VERSION;
+	g->version = F->version;
 	mlen = NLMSG_HDRLEN + GENL_HDRLEN;
 	nattrs = 0;
 	ndepth = 0;
@@ -449,7 +496,7 @@ static bool nest_begin(uint16_t type)
 	struct nlattr *nla;
 	uint16_t flag = NLA_F_NESTED;
 
-	if (kn.bad && one_in(10))
+	if ((kn.bad && one_in(10)) || (F->nest_flag_optional && one_in(2)))
 		flag = 0;
 	if (ndepth >= ARRAY_SIZE(nests))
 		return false;
@@ -887,7 +934,7 @@ static void put_dest(bool full, bool drop_required)
 	nest_end();
 }
 
-static const uint8_t cmd_weights[][2] = {
+static const uint8_t l4lb_cmd_weights[][2] = {
 	{ L4LB_CMD_GET_INFO,	3 },
 	{ L4LB_CMD_NEW_SERVICE,	16 },
 	{ L4LB_CMD_SET_SERVICE,	8 },
@@ -908,38 +955,44 @@ static uint8_t pick_cmd(void)
 {
 	unsigned int total = 0, i, r;
 
-	for (i = 0; i < ARRAY_SIZE(cmd_weights); i++)
-		total += cmd_weights[i][1];
+	for (i = 0; i < F->n_weights; i++)
+		total += F->weights[i][1];
 	r = rnd(total);
-	for (i = 0; i < ARRAY_SIZE(cmd_weights); i++) {
-		if (r < cmd_weights[i][1])
-			return cmd_weights[i][0];
-		r -= cmd_weights[i][1];
+	for (i = 0; i < F->n_weights; i++) {
+		if (r < F->weights[i][1])
+			return F->weights[i][0];
+		r -= F->weights[i][1];
 	}
-	return L4LB_CMD_GET_INFO;
+	return F->weights[0][0];
 }
 
 /* Commands that only exist as dumps. */
-static bool cmd_dump_only(uint8_t cmd)
+static bool l4lb_cmd_dump_only(uint8_t cmd)
 {
 	return cmd == L4LB_CMD_GET_DEST || cmd == L4LB_CMD_GET_CONN;
 }
 
 /*
  * Build a request for @cmd with the current knobs. @dump: GET_SERVICE as
- * a dump. Returns the nlmsg flags used.
+ * a dump.
  */
 static void build(uint8_t cmd, bool dump)
 {
 	bool drop = one_in(20);		/* leave out a required attribute */
 	uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
-	uint32_t v;
-	int i;
 
-	if (dump || cmd_dump_only(cmd))
+	if (dump || F->dump_only(cmd))
 		flags = NLM_F_REQUEST | NLM_F_DUMP;
 	msg_start(flags, cmd);
 	desc_add("%s%s", cmd_name(cmd), flags & NLM_F_DUMP ? "(dump)" : "");
+	F->put_attrs(cmd, dump, drop);
+	msg_finish();
+}
+
+static void l4lb_put_attrs(uint8_t cmd, bool dump, bool drop)
+{
+	uint32_t v;
+	int i;
 
 	switch (cmd) {
 	case L4LB_CMD_NEW_SERVICE:
@@ -981,8 +1034,436 @@ static void build(uint8_t cmd, bool dump)
 	default:
 		break;
 	}
-	msg_finish();
 }
+
+static const uint16_t l4lb_garbage_tops[] = {
+	L4LB_A_SERVICE, L4LB_A_DEST, L4LB_A_CONN, L4LB_A_VERSION,
+	L4LB_A_TIMEOUT_TCP,
+};
+
+static const uint8_t l4lb_dumps[] = {
+	L4LB_CMD_GET_SERVICE, L4LB_CMD_GET_DEST, L4LB_CMD_GET_CONN,
+};
+
+static const struct fam fam_l4lb = {
+	.name		= L4LB_GENL_NAME,
+	.version	= L4LB_GENL_VERSION,
+	.cmd_names	= l4lb_cmd_names,
+	.n_cmd_names	= ARRAY_SIZE(l4lb_cmd_names),
+	.mutates	= l4lb_cmd_mutates,
+	.weights	= l4lb_cmd_weights,
+	.n_weights	= ARRAY_SIZE(l4lb_cmd_weights),
+	.dump_only	= l4lb_cmd_dump_only,
+	.dumps		= l4lb_dumps,
+	.n_dumps	= ARRAY_SIZE(l4lb_dumps),
+	.put_attrs	= l4lb_put_attrs,
+	.cmd_get_service = L4LB_CMD_GET_SERVICE,
+	.cmd_get_config	= L4LB_CMD_GET_CONFIG,
+	.cmd_flush	= L4LB_CMD_FLUSH,
+	.cmd_max	= L4LB_CMD_MAX,
+	.attr_max	= L4LB_A_MAX,
+	.a_service	= L4LB_A_SERVICE,
+	.a_dest		= L4LB_A_DEST,
+	.svc_attr_max	= L4LB_SVC_A_MAX,
+	.svc_a_port	= L4LB_SVC_A_PORT,
+	.garbage_tops	= l4lb_garbage_tops,
+	.n_garbage_tops	= ARRAY_SIZE(l4lb_garbage_tops),
+	.loaded		= "l4lb.ko",
+};
+
+/* ------------------------------------- class A: the "IPVS" family */
+
+static const char *const ipvs_cmd_names[] = {
+	[IPVS_CMD_UNSPEC]	= "UNSPEC",
+	[IPVS_CMD_NEW_SERVICE]	= "NEW_SERVICE",
+	[IPVS_CMD_SET_SERVICE]	= "SET_SERVICE",
+	[IPVS_CMD_DEL_SERVICE]	= "DEL_SERVICE",
+	[IPVS_CMD_GET_SERVICE]	= "GET_SERVICE",
+	[IPVS_CMD_NEW_DEST]	= "NEW_DEST",
+	[IPVS_CMD_SET_DEST]	= "SET_DEST",
+	[IPVS_CMD_DEL_DEST]	= "DEL_DEST",
+	[IPVS_CMD_GET_DEST]	= "GET_DEST",
+	[IPVS_CMD_NEW_DAEMON]	= "NEW_DAEMON",
+	[IPVS_CMD_DEL_DAEMON]	= "DEL_DAEMON",
+	[IPVS_CMD_GET_DAEMON]	= "GET_DAEMON",
+	[IPVS_CMD_SET_CONFIG]	= "SET_CONFIG",
+	[IPVS_CMD_GET_CONFIG]	= "GET_CONFIG",
+	[IPVS_CMD_SET_INFO]	= "SET_INFO",
+	[IPVS_CMD_GET_INFO]	= "GET_INFO",
+	[IPVS_CMD_ZERO]		= "ZERO",
+	[IPVS_CMD_FLUSH]	= "FLUSH",
+};
+
+static bool ipvs_cmd_mutates(unsigned int cmd)
+{
+	switch (cmd) {
+	case IPVS_CMD_NEW_SERVICE:
+	case IPVS_CMD_SET_SERVICE:
+	case IPVS_CMD_DEL_SERVICE:
+	case IPVS_CMD_NEW_DEST:
+	case IPVS_CMD_SET_DEST:
+	case IPVS_CMD_DEL_DEST:
+	case IPVS_CMD_NEW_DAEMON:
+	case IPVS_CMD_DEL_DAEMON:
+	case IPVS_CMD_SET_CONFIG:
+	case IPVS_CMD_ZERO:
+	case IPVS_CMD_FLUSH:
+		return true;
+	}
+	return false;
+}
+
+/* SET_INFO is a reply's command only: class B sends it. */
+static const uint8_t ipvs_cmd_weights[][2] = {
+	{ IPVS_CMD_GET_INFO,	3 },
+	{ IPVS_CMD_NEW_SERVICE,	16 },
+	{ IPVS_CMD_SET_SERVICE,	8 },
+	{ IPVS_CMD_DEL_SERVICE,	4 },
+	{ IPVS_CMD_GET_SERVICE,	6 },
+	{ IPVS_CMD_NEW_DEST,	16 },
+	{ IPVS_CMD_SET_DEST,	8 },
+	{ IPVS_CMD_DEL_DEST,	4 },
+	{ IPVS_CMD_GET_DEST,	5 },
+	{ IPVS_CMD_NEW_DAEMON,	2 },
+	{ IPVS_CMD_DEL_DAEMON,	1 },
+	{ IPVS_CMD_GET_DAEMON,	2 },
+	{ IPVS_CMD_FLUSH,	1 },
+	{ IPVS_CMD_ZERO,	3 },
+	{ IPVS_CMD_SET_CONFIG,	3 },
+	{ IPVS_CMD_GET_CONFIG,	3 },
+};
+
+/* ipvsadm dumps the daemons; IPVS has no GET_DAEMON doit. */
+static bool ipvs_cmd_dump_only(uint8_t cmd)
+{
+	return cmd == IPVS_CMD_GET_DEST || cmd == IPVS_CMD_GET_DAEMON;
+}
+
+/*
+ * An address of family @af as IPVS reads it: an IPv4 one in 16 bytes or,
+ * 1 in 4 (moby/ipvs), in 4.
+ */
+static void ipvs_put_addr(uint16_t type, uint16_t af, bool rip)
+{
+	struct in_addr a4;
+
+	if (af == AF_INET && one_in(4)) {
+		a4.s_addr = rip ? pick_rip() : pick_vip();
+		put_scalar(type, &a4, sizeof(a4));
+		desc_add("addr=%s/4B", inet_ntoa(a4));
+		return;
+	}
+	put_addr_af(type, af, rip);
+}
+
+static const char *ipvs_pick_sched(void)
+{
+	/* IPVS's schedulers that l4lb lacks: ENOENT, as from IPVS. */
+	static const char *const other[] = {
+		"sh", "dh", "mh", "sed", "nq", "fo", "ovf", "lblc", "lblcr",
+		"twos",
+	};
+
+	if (one_in(6))
+		return other[rnd(ARRAY_SIZE(other))];
+	return pick_sched();
+}
+
+static uint32_t ipvs_pick_flags(void)
+{
+	static const uint32_t pool[] = {
+		0, IP_VS_SVC_F_PERSISTENT, IP_VS_SVC_F_HASHED,
+		IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_SCHED1,
+		IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3,
+		IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_HASHED,
+	};
+
+	if (one_in(10))
+		return (uint32_t)rnd64();
+	return pool[rnd(ARRAY_SIZE(pool))];
+}
+
+/*
+ * The nested service: its key (or, now and then, a firewall mark), then
+ * (@full) the settings NEW and SET_SERVICE need all of.
+ */
+static void ipvs_put_service(bool full, bool drop_required)
+{
+	int drop = drop_required ? (int)rnd(9) : -1;
+	struct ip_vs_flags fl;
+	uint16_t af = pick_af();
+	uint32_t v;
+
+	cur_svc_af = af == AF_INET6 ? AF_INET6 : AF_INET;
+	if (drop == 8) {
+		desc_add(" svc=<none>");
+		return;
+	}
+	if (!nest_begin(IPVS_CMD_ATTR_SERVICE))
+		return;
+	desc_add(" svc{");
+	if (drop != 0) {
+		put_u16(IPVS_SVC_ATTR_AF, af);
+		desc_add("af=%u", af);
+	}
+	if (one_in(15)) {
+		v = 1 + rnd(100);
+		put_u32(IPVS_SVC_ATTR_FWMARK, v);
+		desc_add(" fwmark=%u", v);
+	}
+	if (drop != 1) {
+		v = pick_proto();
+		put_u16(IPVS_SVC_ATTR_PROTOCOL, v);
+		desc_add(" proto=%u", v);
+	}
+	if (drop != 2) {
+		desc_add(" ");
+		ipvs_put_addr(IPVS_SVC_ATTR_ADDR, af, false);
+	}
+	if (drop != 3) {
+		v = pick_port();
+		put_u16(IPVS_SVC_ATTR_PORT, v);
+		desc_add(" port=%u", ntohs(v));
+	}
+	if (full) {
+		if (drop != 4) {
+			const char *n = ipvs_pick_sched();
+
+			put_str(IPVS_SVC_ATTR_SCHED_NAME, n);
+			desc_add(" sched=\"%s\"", n);
+		}
+		if (drop != 5) {
+			fl.flags = ipvs_pick_flags();
+			fl.mask = one_in(4) ? (uint32_t)rnd64() : ~0U;
+			put_scalar(IPVS_SVC_ATTR_FLAGS, &fl, sizeof(fl));
+			desc_add(" flags=%#x/%#x", fl.flags, fl.mask);
+		}
+		if (drop != 6) {
+			v = pick_timeout(30 * 86400);
+			put_u32(IPVS_SVC_ATTR_TIMEOUT, v);
+			desc_add(" timeout=%u", v);
+		}
+		if (drop != 7) {
+			/* IPv4: a mask; IPv6: a prefix length; or the other. */
+			v = cur_svc_af == AF_INET6 && !one_in(8) ? pick_plen() :
+			    pick_netmask();
+			put_u32(IPVS_SVC_ATTR_NETMASK, v);
+			desc_add(" netmask=%#x", v);
+		}
+		if (one_in(20)) {
+			const char *pe = one_in(2) ? "sip" : "";
+
+			put_str(IPVS_SVC_ATTR_PE_NAME, pe);
+			desc_add(" pe=\"%s\"", pe);
+		}
+		/* Reply-only: IPVS ignores them in requests. */
+		if (one_in(20)) {
+			put_stats_nest(IPVS_SVC_ATTR_STATS);
+			desc_add(" stats{}");
+		}
+	}
+	desc_add("}");
+	nest_end();
+}
+
+static void ipvs_put_dest(bool full, bool drop_required)
+{
+	int drop = drop_required ? (int)rnd(7) : -1;
+	uint16_t af = cur_svc_af;
+	uint32_t v;
+
+	if (drop == 6) {
+		desc_add(" dest=<none>");
+		return;
+	}
+	if (!nest_begin(IPVS_CMD_ATTR_DEST))
+		return;
+	desc_add(" dest{");
+	if (one_in(3)) {
+		/* The service's family said again, the other one, or junk. */
+		v = one_in(3) ? af : pick_af();
+		put_u16(IPVS_DEST_ATTR_ADDR_FAMILY, v);
+		desc_add("af=%u ", v);
+		af = v;
+	}
+	if (drop != 0)
+		ipvs_put_addr(IPVS_DEST_ATTR_ADDR, af, true);
+	if (drop != 1) {
+		v = pick_port();
+		put_u16(IPVS_DEST_ATTR_PORT, v);
+		desc_add(" port=%u", ntohs(v));
+	}
+	if (full) {
+		if (drop != 2) {
+			/* Mostly NAT; TUN for a server of the other family. */
+			v = one_in(2) ? IP_VS_CONN_F_MASQ : rnd(6);
+			if (af != cur_svc_af && !one_in(3))
+				v = IP_VS_CONN_F_TUNNEL;
+			put_u32(IPVS_DEST_ATTR_FWD_METHOD, v);
+			desc_add(" fwd=%u", v);
+		}
+		if (drop != 3) {
+			v = pick_weight();
+			put_u32(IPVS_DEST_ATTR_WEIGHT, v);
+			desc_add(" weight=%u", v);
+		}
+		/* keepalived always sends both thresholds, as 0. */
+		if (drop != 4) {
+			v = one_in(10) ? 1 + rnd(1000) : 0;
+			put_u32(IPVS_DEST_ATTR_U_THRESH, v);
+			desc_add(" u_thresh=%u", v);
+		}
+		if (drop != 5) {
+			v = one_in(10) ? 1 + rnd(1000) : 0;
+			put_u32(IPVS_DEST_ATTR_L_THRESH, v);
+			desc_add(" l_thresh=%u", v);
+		}
+		if (one_in(5)) {
+			v = rnd(4);
+			put_u8(IPVS_DEST_ATTR_TUN_TYPE, v);
+			put_u16(IPVS_DEST_ATTR_TUN_PORT, pick_port());
+			put_u16(IPVS_DEST_ATTR_TUN_FLAGS, rnd(8));
+			desc_add(" tun=%u", v);
+		}
+		/* Reply-only: IPVS ignores them in requests. */
+		if (one_in(25)) {
+			put_u32(IPVS_DEST_ATTR_ACTIVE_CONNS, rnd(100));
+			put_u32(IPVS_DEST_ATTR_INACT_CONNS, rnd(100));
+			put_u32(IPVS_DEST_ATTR_PERSIST_CONNS, rnd(100));
+			desc_add(" conns");
+		}
+		if (one_in(25)) {
+			put_stats_nest(IPVS_DEST_ATTR_STATS);
+			desc_add(" stats{}");
+		}
+	}
+	desc_add("}");
+	nest_end();
+}
+
+/* The sync daemon's nest, as ipvsadm --start-daemon sends it. */
+static void ipvs_put_daemon(void)
+{
+	struct in6_addr g6;
+
+	if (one_in(10)) {
+		desc_add(" daemon=<none>");
+		return;
+	}
+	if (!nest_begin(IPVS_CMD_ATTR_DAEMON))
+		return;
+	put_u32(IPVS_DAEMON_ATTR_STATE, 1 + rnd(2));
+	put_str(IPVS_DAEMON_ATTR_MCAST_IFN, one_in(2) ? "eth0" : "c0");
+	put_u32(IPVS_DAEMON_ATTR_SYNC_ID, rnd(256));
+	if (one_in(2))
+		put_u16(IPVS_DAEMON_ATTR_SYNC_MAXLEN, rnd(65536));
+	if (one_in(3)) {
+		put_u32(IPVS_DAEMON_ATTR_MCAST_GROUP, htonl(0xe0000051));
+	} else if (one_in(2)) {
+		inet_pton(AF_INET6, "ff02::12", &g6);
+		put_scalar(IPVS_DAEMON_ATTR_MCAST_GROUP6, &g6, sizeof(g6));
+	}
+	if (one_in(2))
+		put_u16(IPVS_DAEMON_ATTR_MCAST_PORT, htons(8848));
+	if (one_in(2))
+		put_u8(IPVS_DAEMON_ATTR_MCAST_TTL, rnd(256));
+	desc_add(" daemon{}");
+	nest_end();
+}
+
+static void ipvs_put_attrs(uint8_t cmd, bool dump, bool drop)
+{
+	uint32_t v;
+	int i;
+
+	switch (cmd) {
+	case IPVS_CMD_NEW_SERVICE:
+	case IPVS_CMD_SET_SERVICE:
+		ipvs_put_service(true, drop);
+		break;
+	case IPVS_CMD_DEL_SERVICE:
+		ipvs_put_service(false, drop);
+		break;
+	case IPVS_CMD_GET_SERVICE:
+		/* A dump with an empty SERVICE, as moby/ipvs sends it. */
+		if (dump && one_in(3) && nest_begin(IPVS_CMD_ATTR_SERVICE)) {
+			nest_end();
+			desc_add(" svc{}");
+		} else if (!dump) {
+			ipvs_put_service(false, drop);
+		}
+		break;
+	case IPVS_CMD_NEW_DEST:
+	case IPVS_CMD_SET_DEST:
+		ipvs_put_service(false, drop && one_in(2));
+		ipvs_put_dest(true, drop);
+		break;
+	case IPVS_CMD_DEL_DEST:
+		ipvs_put_service(false, drop && one_in(2));
+		ipvs_put_dest(false, drop);
+		break;
+	case IPVS_CMD_GET_DEST:
+		ipvs_put_service(false, drop);
+		break;
+	case IPVS_CMD_NEW_DAEMON:
+	case IPVS_CMD_DEL_DAEMON:
+		ipvs_put_daemon();
+		break;
+	case IPVS_CMD_ZERO:
+		if (one_in(2))
+			ipvs_put_service(false, false);
+		break;
+	case IPVS_CMD_SET_CONFIG:
+		for (i = IPVS_CMD_ATTR_TIMEOUT_TCP;
+		     i <= IPVS_CMD_ATTR_TIMEOUT_UDP; i++) {
+			if (one_in(2))
+				continue;
+			v = pick_timeout(86400);
+			put_u32(i, v);
+			desc_add(" timeout%d=%u", i - IPVS_CMD_ATTR_TIMEOUT_TCP,
+				 v);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static const uint16_t ipvs_garbage_tops[] = {
+	IPVS_CMD_ATTR_SERVICE, IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_DAEMON,
+	IPVS_CMD_ATTR_TIMEOUT_TCP, IPVS_CMD_ATTR_TIMEOUT_UDP,
+};
+
+static const uint8_t ipvs_dumps[] = {
+	IPVS_CMD_GET_SERVICE, IPVS_CMD_GET_DEST, IPVS_CMD_GET_DAEMON,
+};
+
+static const struct fam fam_ipvs = {
+	.name		= IPVS_GENL_NAME,
+	.version	= IPVS_GENL_VERSION,
+	.cmd_names	= ipvs_cmd_names,
+	.n_cmd_names	= ARRAY_SIZE(ipvs_cmd_names),
+	.mutates	= ipvs_cmd_mutates,
+	.weights	= ipvs_cmd_weights,
+	.n_weights	= ARRAY_SIZE(ipvs_cmd_weights),
+	.dump_only	= ipvs_cmd_dump_only,
+	.dumps		= ipvs_dumps,
+	.n_dumps	= ARRAY_SIZE(ipvs_dumps),
+	.put_attrs	= ipvs_put_attrs,
+	.cmd_get_service = IPVS_CMD_GET_SERVICE,
+	.cmd_get_config	= IPVS_CMD_GET_CONFIG,
+	.cmd_flush	= IPVS_CMD_FLUSH,
+	.cmd_max	= IPVS_CMD_MAX,
+	.attr_max	= IPVS_CMD_ATTR_MAX,
+	.a_service	= IPVS_CMD_ATTR_SERVICE,
+	.a_dest		= IPVS_CMD_ATTR_DEST,
+	.svc_attr_max	= IPVS_SVC_ATTR_MAX,
+	.svc_a_port	= IPVS_SVC_ATTR_PORT,
+	.garbage_tops	= ipvs_garbage_tops,
+	.n_garbage_tops	= ARRAY_SIZE(ipvs_garbage_tops),
+	.nest_flag_optional = true,
+	.loaded		= "l4lb.ko with ipvs_abi=1",
+};
 
 /* ------------------------------------------------ class B: mutations */
 
@@ -1000,7 +1481,7 @@ static void mutate_attr_type(void)
 	nla = attr_at(rnd(nattrs));
 	switch (rnd(4)) {
 	case 0:
-		nla->nla_type = rnd(L4LB_A_MAX + 4);
+		nla->nla_type = rnd(F->attr_max + 4);
 		break;
 	case 1:
 		nla->nla_type ^= NLA_F_NESTED;
@@ -1048,10 +1529,10 @@ static void add_unknown(void)
 	rnd_bytes(junk, sizeof(junk));
 	switch (rnd(3)) {
 	case 0:
-		type = L4LB_A_MAX + 1 + rnd(8);
+		type = F->attr_max + 1 + rnd(8);
 		break;
 	case 1:
-		type = L4LB_SVC_A_MAX + 1 + rnd(8);
+		type = F->svc_attr_max + 1 + rnd(8);
 		break;
 	default:
 		type = rnd(NLA_TYPE_MASK + 1);
@@ -1059,7 +1540,7 @@ static void add_unknown(void)
 	}
 	if (one_in(4))
 		type |= NLA_F_NESTED;
-	if (one_in(2) && nest_begin(one_in(2) ? L4LB_A_SERVICE : L4LB_A_DEST)) {
+	if (one_in(2) && nest_begin(one_in(2) ? F->a_service : F->a_dest)) {
 		put_raw(type, junk, rnd(sizeof(junk)));
 		nest_end();
 	} else {
@@ -1071,13 +1552,9 @@ static void add_unknown(void)
 static void add_nested_garbage(void)
 {
 	unsigned char junk[128];
-	static const uint16_t tops[] = {
-		L4LB_A_SERVICE, L4LB_A_DEST, L4LB_A_CONN, L4LB_A_VERSION,
-		L4LB_A_TIMEOUT_TCP,
-	};
 	unsigned int depth, i;
 
-	if (!nest_begin(tops[rnd(ARRAY_SIZE(tops))]))
+	if (!nest_begin(F->garbage_tops[rnd(F->n_garbage_tops)]))
 		return;
 	switch (rnd(3)) {
 	case 0:
@@ -1096,10 +1573,10 @@ static void add_nested_garbage(void)
 	default:
 		depth = 1 + rnd(20);
 		for (i = 0; i < depth; i++)
-			if (!nest_begin(rnd(L4LB_SVC_A_MAX + 2)))
+			if (!nest_begin(rnd(F->svc_attr_max + 2)))
 				break;
 		if (one_in(2))
-			put_u32(L4LB_SVC_A_PORT, (uint32_t)rnd64());
+			put_u32(F->svc_a_port, (uint32_t)rnd64());
 		break;
 	}
 	while (ndepth)
@@ -1116,7 +1593,7 @@ static size_t build_mutant(void)
 
 	kn.bad = true;
 	kn.skip = one_in(2) ? 4 : 0;
-	build(cmd, cmd == L4LB_CMD_GET_SERVICE && one_in(3));
+	build(cmd, cmd == F->cmd_get_service && one_in(3));
 	kn.bad = false;
 	kn.skip = 0;
 
@@ -1139,10 +1616,10 @@ static size_t build_mutant(void)
 			mutate_attr_len();
 			break;
 		case 3:		/* unknown or odd command */
-			g->cmd = one_in(2) ? L4LB_CMD_MAX + 1 + rnd(4) :
+			g->cmd = one_in(2) ? F->cmd_max + 1 + rnd(4) :
 					     (uint8_t)rnd(256);
 			if (one_in(4))
-				g->cmd = L4LB_CMD_UNSPEC;
+				g->cmd = 0;	/* UNSPEC */
 			break;
 		case 4:		/* random flags */
 			msg_hdr()->nlmsg_flags = rnd(0x10000);
@@ -1385,7 +1862,8 @@ static void drain_all(int timeout_ms)
 /*
  * Remember the message at @m (@len bytes of it sent) under a fresh seq.
  * A mutating command counts as such only when it reaches genetlink as an
- * l4lb request: a success for it means the kernel did change something.
+ * request of the family: a success for it means the kernel did change
+ * something.
  */
 static struct pending *track(struct nlsock *s, unsigned char *m, size_t len,
 			     uint8_t cls, bool check)
@@ -1404,7 +1882,7 @@ static struct pending *track(struct nlsock *s, unsigned char *m, size_t len,
 	p->cmd = g->cmd;
 	p->cls = cls;
 	p->check = check;
-	p->mut = cmd_mutates(g->cmd) && nlh->nlmsg_type == family_id &&
+	p->mut = F->mutates(g->cmd) && nlh->nlmsg_type == family_id &&
 		 (nlh->nlmsg_flags & NLM_F_REQUEST) &&
 		 len >= NLMSG_HDRLEN + GENL_HDRLEN;
 	if (desc)
@@ -1560,8 +2038,8 @@ static int resolve_family(uint16_t *id)
 	int err;
 
 	nla->nla_type = CTRL_ATTR_FAMILY_NAME;
-	nla->nla_len = NLA_HDRLEN + sizeof(L4LB_GENL_NAME);
-	memcpy(req.attrs + NLA_HDRLEN, L4LB_GENL_NAME, sizeof(L4LB_GENL_NAME));
+	nla->nla_len = NLA_HDRLEN + strlen(F->name) + 1;
+	memcpy(req.attrs + NLA_HDRLEN, F->name, strlen(F->name) + 1);
 	req.n.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN +
 			  NLA_ALIGN(nla->nla_len);
 	*id = 0;
@@ -1578,7 +2056,7 @@ static void check_family(void)
 
 	if (err || id != family_id) {
 		fprintf(stderr, "genl_fuzz: family \"%s\" %s after %lu messages\n",
-			L4LB_GENL_NAME, err ? "disappeared" : "changed id",
+			F->name, err ? "disappeared" : "changed id",
 			n_msgs);
 		fatal = true;
 	}
@@ -1617,18 +2095,18 @@ static int snapshot(struct snapshot *s)
 		.n.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN,
 		.n.nlmsg_type = family_id,
 		.n.nlmsg_seq = 1,
-		.g.version = L4LB_GENL_VERSION,
+		.g.version = F->version,
 	};
 	int err;
 
 	memset(s, 0, sizeof(*s));
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.g.cmd = L4LB_CMD_GET_SERVICE;
+	req.g.cmd = F->cmd_get_service;
 	err = call(&req, sizeof(req), count_cb, &s->services);
 	if (err)
 		return err;
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.g.cmd = L4LB_CMD_GET_CONFIG;
+	req.g.cmd = F->cmd_get_config;
 	return call(&req, sizeof(req), config_cb, s);
 }
 
@@ -1662,7 +2140,7 @@ static void one_message(void)
 		}
 		desc = dbuf;
 		cmd = pick_cmd();
-		build(cmd, cmd == L4LB_CMD_GET_SERVICE && one_in(3));
+		build(cmd, cmd == F->cmd_get_service && one_in(3));
 		send_msg(s, mlen, CLS_A, true);
 		desc = NULL;
 	} else if (r < 85) {		/* B */
@@ -1672,13 +2150,8 @@ static void one_message(void)
 		else
 			send_msg(s, build_mutant(), CLS_B, false);
 	} else {			/* C: a dump, left half-read */
-		static const uint8_t dumps[] = {
-			L4LB_CMD_GET_SERVICE, L4LB_CMD_GET_DEST,
-			L4LB_CMD_GET_CONN,
-		};
-
 		desc = dbuf;
-		cmd = dumps[rnd(ARRAY_SIZE(dumps))];
+		cmd = F->dumps[rnd(F->n_dumps)];
 		build(cmd, true);
 		if (one_in(4))
 			msg_hdr()->nlmsg_flags |= NLM_F_ACK;
@@ -1720,7 +2193,7 @@ static void send_flush(void)
 
 	dbuf[0] = 0;
 	desc = dbuf;
-	build(L4LB_CMD_FLUSH, false);
+	build(F->cmd_flush, false);
 	send_msg(s, mlen, CLS_A, true);
 	desc = NULL;
 	sock_drain(s);
@@ -1728,7 +2201,7 @@ static void send_flush(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: genl_fuzz [-n COUNT] [-s SEED] [-a VIP]... [-r] [-v]\n");
+	fprintf(stderr, "usage: genl_fuzz [-F l4lb|IPVS] [-n COUNT] [-s SEED] [-a VIP]... [-r] [-v]\n");
 	exit(2);
 }
 
@@ -1780,8 +2253,17 @@ int main(int argc, char **argv)
 	int c, err;
 
 	opt_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	while ((c = getopt(argc, argv, "n:s:a:rvh")) != -1) {
+	F = &fam_l4lb;
+	while ((c = getopt(argc, argv, "F:n:s:a:rvh")) != -1) {
 		switch (c) {
+		case 'F':
+			if (!strcmp(optarg, fam_l4lb.name))
+				F = &fam_l4lb;
+			else if (!strcmp(optarg, fam_ipvs.name))
+				F = &fam_ipvs;
+			else
+				usage();
+			break;
 		case 'a':
 			if (inet_pton(AF_INET6, optarg, &extra_vip6) == 1)
 				have_vip6 = true;
@@ -1812,14 +2294,14 @@ int main(int argc, char **argv)
 		usage();
 	rng_state = opt_seed;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("genl_fuzz: seed %llu, %lu messages%s\n",
-	       (unsigned long long)opt_seed, opt_count,
+	printf("genl_fuzz: seed %llu, %lu messages to \"%s\"%s\n",
+	       (unsigned long long)opt_seed, opt_count, F->name,
 	       opt_ro ? ", read-only expectation" : "");
 
 	err = resolve_family(&family_id);
 	if (err) {
-		fprintf(stderr, "genl_fuzz: no generic-netlink family \"%s\": %s (is l4lb.ko loaded?)\n",
-			L4LB_GENL_NAME, strerror(-err));
+		fprintf(stderr, "genl_fuzz: no generic-netlink family \"%s\": %s (is %s loaded?)\n",
+			F->name, strerror(-err), F->loaded);
 		return 1;
 	}
 	if (opt_ro) {

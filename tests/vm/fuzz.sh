@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/fuzz.sh - the module under hostile input: a generic-netlink
-# fuzzer against the configuration interface (racing live traffic), then
+# fuzzer against the configuration interface (racing live traffic), the
+# "l4lb" family and the "IPVS" one (loaded with ipvs_abi=1), then
 # a malformed-packet flood against the data path while a real client keeps
 # going, then an unprivileged user who must be refused every change.
 # Runs in the VM: scripts/vm-run -- tests/vm/fuzz.sh
@@ -42,7 +43,8 @@
 # takes the CPU the flood needs).
 #
 # Phases, in this order: (a) genl_fuzz as root, with background packets
-# to both VIPs; (c) genl_fuzz -r as nobody; (b6) the IPv6 packet flood
+# to both VIPs; (i) the same with genl_fuzz -F IPVS; (c), (ci) genl_fuzz
+# -r as nobody, for each family; (b6) the IPv6 packet flood
 # with a curl loop over IPv6, short timeouts, and the table drained
 # after it; (b) the IPv4 packet flood with a curl loop. (c) runs before
 # the floods so that its GET_CONN dumps stay small (during (a)
@@ -55,6 +57,9 @@
 #   scripts/vm-run -- env FUZZ_PKT_COUNT=200000 tests/vm/fuzz.sh):
 #   FUZZ_GENL_COUNT     genl_fuzz messages (default 100000)
 #   FUZZ_GENL_RO_COUNT  genl_fuzz -r messages as nobody (default 10000)
+#   FUZZ_GENL_IPVS_COUNT, FUZZ_GENL_IPVS_RO_COUNT
+#                       the same for the "IPVS" family (default: as
+#                       FUZZ_GENL_COUNT and FUZZ_GENL_RO_COUNT)
 #   FUZZ_PKT_COUNT      pkt_inject packets, per family (default 1000000:
 #                       100-300 s under TCG with slub_debug at 3300-9500
 #                       pps; make soak sends 5000000 and 1000000 messages)
@@ -74,6 +79,9 @@ PKT_INJECT=$L4LB_ROOT/tests/fuzz/pkt_inject
 UDP_ECHO=$L4LB_ROOT/tests/fuzz/udp_echo
 GENL_COUNT=${FUZZ_GENL_COUNT:-100000}
 GENL_RO_COUNT=${FUZZ_GENL_RO_COUNT:-10000}
+# The "IPVS" family's phases, sized as the l4lb family's.
+GENL_IPVS_COUNT=${FUZZ_GENL_IPVS_COUNT:-$GENL_COUNT}
+GENL_IPVS_RO_COUNT=${FUZZ_GENL_IPVS_RO_COUNT:-$GENL_RO_COUNT}
 PKT_COUNT=${FUZZ_PKT_COUNT:-1000000}
 PKT_JOBS=${FUZZ_PKT_JOBS:-$(nproc)}
 SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
@@ -182,7 +190,7 @@ if [ -n "$missing" ]; then
 	finish
 fi
 ok "fuzz prerequisites built (genl_fuzz, pkt_inject, udp_echo, l4lb.ko, ipvsctl)"
-say "# seed $SEED; $GENL_COUNT netlink messages, $GENL_RO_COUNT unprivileged, $PKT_COUNT packets"
+say "# seed $SEED; $GENL_COUNT netlink messages, $GENL_RO_COUNT unprivileged; to \"IPVS\" $GENL_IPVS_COUNT, $GENL_IPVS_RO_COUNT unprivileged; $PKT_COUNT packets"
 
 # =============================================================== setup
 section "setup"
@@ -191,7 +199,8 @@ if grep -q '^l4lb ' /proc/modules; then
 fi
 klog_mark
 SUITE_MARK=$_KLOG_MARK
-load_module
+# With the "IPVS" family too, for phases (i) and (ci).
+load_module ipvs_abi=1
 
 nat_site c d s1 s2
 nip c route add local $SPOOF dev lo
@@ -228,90 +237,125 @@ DMAC=$(ip -n "$(ns d)" -br link show c0 | awk '{ print $3 }')
 check_match "setup: the director's MAC on c0" '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' "$DMAC"
 
 # ==================================================== (a) netlink fuzz
+# genl_phase TAG COUNT [GENL_FUZZ OPTION...] : genl_fuzz as root, COUNT
+# messages, with background packets to both VIPs; then the services
+# re-created and serving. Tests named "(TAG) ...". Leaves its seconds in
+# GENL_SECS.
+genl_phase() {
+	local tag=$1 count=$2 rc t log inj_pid inj6_pid
+	shift 2
+	log=$TEST_TMP/genl-$tag.log
+	# A full GET_CONN dump costs a message per connection: keep the
+	# table small while the fuzzer dumps it (this also runs the
+	# conn_max drop path).
+	n d sysctl -qw net.l4lb.conn_max=200
+	# Connections for the GET_CONN dumps and for FLUSH to tear down,
+	# then steady background traffic: genl_fuzz -a makes services on
+	# the VIP come and go (and change scheduler, servers, weights)
+	# under it.
+	n c "$PKT_INJECT" -d $VIP -S $SPOOF -t 80 -u 70 -i eth0 -M "$DMAC" \
+		-n 5000 -s "$SEED" > "$TEST_TMP/inject-pre.log" 2>&1
+	check_match "($tag) 5000 packets to open connections first" \
+		'^pkt_inject: 5000 packets sent' "$(grep 'packets sent' "$TEST_TMP/inject-pre.log")"
+	n c "$PKT_INJECT" -d $VIP6 -S $SPOOF6 -t 80 -u 70 -i eth0 -M "$DMAC" \
+		-n 5000 -s "$SEED" > "$TEST_TMP/inject-pre6.log" 2>&1
+	check_match "($tag) 5000 IPv6 packets to open connections first" \
+		'^pkt_inject: 5000 packets sent' "$(grep 'packets sent' "$TEST_TMP/inject-pre6.log")"
+	# (Started without a shell in between, so that the PID is pkt_inject's.)
+	bg ip netns exec "$(ns c)" "$PKT_INJECT" -d $VIP -S $SPOOF -t 80 -u 70 \
+		-i eth0 -M "$DMAC" -n 0 -r 1000 -s "$((SEED + 1))" \
+		> "$TEST_TMP/inject-bg.log" 2>&1
+	inj_pid=$BG_PID
+	bg ip netns exec "$(ns c)" "$PKT_INJECT" -d $VIP6 -S $SPOOF6 -t 80 -u 70 \
+		-i eth0 -M "$DMAC" -n 0 -r 500 -s "$((SEED + 2))" \
+		> "$TEST_TMP/inject-bg6.log" 2>&1
+	inj6_pid=$BG_PID
+
+	t=$SECONDS
+	klog_mark
+	rc=0
+	n d "$GENL_FUZZ" "$@" -n "$count" -s "$SEED" -a $VIP -a $VIP6 \
+		> "$log" 2>&1 || rc=$?
+	GENL_SECS=$(elapsed $t)
+	kill -TERM "$inj_pid" "$inj6_pid" 2>/dev/null || true
+	wait "$inj_pid" 2>/dev/null || true
+	wait "$inj6_pid" 2>/dev/null || true
+	# (The table is full: real clients need room again.)
+	n d sysctl -qw net.l4lb.conn_max=0
+	grep -E '^genl_fuzz: ' "$log" | grep -v '^genl_fuzz: seed [0-9]*,' | sed 's/^/# /'
+	grep -E 'packets sent|packets/s' "$TEST_TMP/inject-bg.log" | sed 's/^/# background: /'
+	grep -E 'packets sent|packets/s' "$TEST_TMP/inject-bg6.log" | sed 's/^/# background IPv6: /'
+	say "# genl_fuzz took ${GENL_SECS}s"
+	if [ "$rc" = 0 ]; then
+		ok "($tag) genl_fuzz${*:+ $*}: $count messages, every rejected well-formed request carried an extack message"
+	else
+		not_ok "($tag) genl_fuzz${*:+ $*}" "exit status $rc (reproduce: genl_fuzz${*:+ $*} -n $count -s $SEED -a $VIP -a $VIP6)"
+		show "genl_fuzz output (end)" "$(tail -n 30 "$log")"
+	fi
+	check_match "($tag) genl_fuzz sent them all" \
+		"^genl_fuzz: $count messages, [0-9]+ ok, [0-9]+ rejected" \
+		"$(grep -E '^genl_fuzz: [0-9]+ messages' "$log")"
+	klog_check "($tag) kernel log clean after the netlink fuzzer"
+
+	configure
+	check_eq "($tag) services re-created: ipvsctl -Ln lists 4 services and 8 servers" "4 8" \
+		"$(vs d -Ln | awk '/^(TCP|UDP) / { s++ } /^  -> ([0-9]|\[)/ { d++ } END { print s + 0, d + 0 }')"
+	check_eq "($tag) after the fuzzer: 20 requests through the VIP, 10/10" \
+		"server1=10 server2=10" "$(http_spread 20)"
+	check_eq "($tag) after the fuzzer: 4 datagrams through the VIP, 2/2" \
+		"server1=2 server2=2" "$(udp_spread 4)"
+	check_eq "($tag) after the fuzzer: 20 requests through the IPv6 VIP, 10/10" \
+		"server1=10 server2=10" "$(http_spread 20 $VIP6)"
+	check_eq "($tag) after the fuzzer: 4 datagrams through the IPv6 VIP, 2/2" \
+		"server1=2 server2=2" "$(udp_spread 4 $VIP6)"
+	check_rc "($tag) ipvsctl -Ln --stats works" 0 vs d -Ln --stats
+	check_rc "($tag) ipvsctl -Lnc works" 0 vs d -Lnc
+	check_rc "($tag) ipvsctl --info works" 0 vs d --info
+}
+
 section "(a) generic-netlink fuzzer, racing traffic to the VIP"
-# A full GET_CONN dump costs a message per connection: keep the table
-# small while the fuzzer dumps it (this also runs the conn_max drop path).
-n d sysctl -qw net.l4lb.conn_max=200
-# Connections for the GET_CONN dumps and for FLUSH to tear down, then
-# steady background traffic: genl_fuzz -a makes services on the VIP come
-# and go (and change scheduler, servers, weights) under it.
-n c "$PKT_INJECT" -d $VIP -S $SPOOF -t 80 -u 70 -i eth0 -M "$DMAC" \
-	-n 5000 -s "$SEED" > "$TEST_TMP/inject-pre.log" 2>&1
-check_match "(a) 5000 packets to open connections first" \
-	'^pkt_inject: 5000 packets sent' "$(grep 'packets sent' "$TEST_TMP/inject-pre.log")"
-n c "$PKT_INJECT" -d $VIP6 -S $SPOOF6 -t 80 -u 70 -i eth0 -M "$DMAC" \
-	-n 5000 -s "$SEED" > "$TEST_TMP/inject-pre6.log" 2>&1
-check_match "(a) 5000 IPv6 packets to open connections first" \
-	'^pkt_inject: 5000 packets sent' "$(grep 'packets sent' "$TEST_TMP/inject-pre6.log")"
-# (Started without a shell in between, so that the PID is pkt_inject's.)
-bg ip netns exec "$(ns c)" "$PKT_INJECT" -d $VIP -S $SPOOF -t 80 -u 70 \
-	-i eth0 -M "$DMAC" -n 0 -r 1000 -s "$((SEED + 1))" \
-	> "$TEST_TMP/inject-bg.log" 2>&1
-INJ_PID=$BG_PID
-bg ip netns exec "$(ns c)" "$PKT_INJECT" -d $VIP6 -S $SPOOF6 -t 80 -u 70 \
-	-i eth0 -M "$DMAC" -n 0 -r 500 -s "$((SEED + 2))" \
-	> "$TEST_TMP/inject-bg6.log" 2>&1
-INJ6_PID=$BG_PID
+genl_phase a "$GENL_COUNT"
+GENL_A_SECS=$GENL_SECS
 
-t=$SECONDS
-klog_mark
-rc=0
-n d "$GENL_FUZZ" -n "$GENL_COUNT" -s "$SEED" -a $VIP -a $VIP6 \
-	> "$TEST_TMP/genl.log" 2>&1 || rc=$?
-GENL_SECS=$(elapsed $t)
-kill -TERM "$INJ_PID" "$INJ6_PID" 2>/dev/null || true
-wait "$INJ_PID" 2>/dev/null || true
-wait "$INJ6_PID" 2>/dev/null || true
-# (The table is full: real clients need room again.)
-n d sysctl -qw net.l4lb.conn_max=0
-grep -E '^genl_fuzz: ' "$TEST_TMP/genl.log" | grep -v '^genl_fuzz: seed [0-9]*,' | sed 's/^/# /'
-grep -E 'packets sent|packets/s' "$TEST_TMP/inject-bg.log" | sed 's/^/# background: /'
-grep -E 'packets sent|packets/s' "$TEST_TMP/inject-bg6.log" | sed 's/^/# background IPv6: /'
-say "# genl_fuzz took ${GENL_SECS}s"
-if [ "$rc" = 0 ]; then
-	ok "(a) genl_fuzz: $GENL_COUNT messages, every rejected well-formed request carried an extack message"
-else
-	not_ok "(a) genl_fuzz" "exit status $rc (reproduce: genl_fuzz -n $GENL_COUNT -s $SEED -a $VIP -a $VIP6)"
-	show "genl_fuzz output (end)" "$(tail -n 30 "$TEST_TMP/genl.log")"
-fi
-check_match "(a) genl_fuzz sent them all" \
-	"^genl_fuzz: $GENL_COUNT messages, [0-9]+ ok, [0-9]+ rejected" \
-	"$(grep -E '^genl_fuzz: [0-9]+ messages' "$TEST_TMP/genl.log")"
-klog_check "(a) kernel log clean after the netlink fuzzer"
-
-configure
-check_eq "(a) services re-created: ipvsctl -Ln lists 4 services and 8 servers" "4 8" \
-	"$(vs d -Ln | awk '/^(TCP|UDP) / { s++ } /^  -> ([0-9]|\[)/ { d++ } END { print s + 0, d + 0 }')"
-check_eq "(a) after the fuzzer: 20 requests through the VIP, 10/10" \
-	"server1=10 server2=10" "$(http_spread 20)"
-check_eq "(a) after the fuzzer: 4 datagrams through the VIP, 2/2" \
-	"server1=2 server2=2" "$(udp_spread 4)"
-check_eq "(a) after the fuzzer: 20 requests through the IPv6 VIP, 10/10" \
-	"server1=10 server2=10" "$(http_spread 20 $VIP6)"
-check_eq "(a) after the fuzzer: 4 datagrams through the IPv6 VIP, 2/2" \
-	"server1=2 server2=2" "$(udp_spread 4 $VIP6)"
-check_rc "(a) ipvsctl -Ln --stats works" 0 vs d -Ln --stats
-check_rc "(a) ipvsctl -Lnc works" 0 vs d -Lnc
-check_rc "(a) ipvsctl --info works" 0 vs d --info
+# ================================================ (i) the "IPVS" family
+section "(i) the same on the \"IPVS\" family (ipvs_abi=1)"
+genl_phase i "$GENL_IPVS_COUNT" -F IPVS
+GENL_I_SECS=$GENL_SECS
+# What ipvsadm reads of it, /proc/net/ip_vs_conn included.
+check_match "(i) ipvsadm -Ln lists the 4 services" \
+	'^4$' "$(n d ipvsadm -Ln | grep -cE '^(TCP|UDP) ' || true)"
+check_rc "(i) ipvsadm -Lnc works" 0 n d ipvsadm -Lnc
+check_rc "(i) /proc/net/ip_vs* read whole" 0 \
+	n d cat /proc/net/ip_vs /proc/net/ip_vs_conn /proc/net/ip_vs_stats
 
 # ================================================ (c) unprivileged user
+# ro_phase TAG COUNT [GENL_FUZZ OPTION...] : genl_fuzz -r as nobody.
+ro_phase() {
+	local tag=$1 count=$2 rc before ro log
+	shift 2
+	log=$TEST_TMP/genl-ro-$tag.log
+	before=$(vs d -S)
+	rc=0
+	n d setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$GENL_FUZZ" "$@" -r -n "$count" -s "$SEED" -a $VIP -a $VIP6 \
+		> "$log" 2>&1 || rc=$?
+	grep -E '^genl_fuzz: ' "$log" | grep -v '^genl_fuzz: seed [0-9]*,' | sed 's/^/# /'
+	if [ "$rc" = 0 ]; then
+		ok "($tag) genl_fuzz${*:+ $*} -r as nobody: no rule broken"
+	else
+		not_ok "($tag) genl_fuzz${*:+ $*} -r as nobody" "exit status $rc (reproduce: genl_fuzz${*:+ $*} -r -n $count -s $SEED -a $VIP -a $VIP6)"
+		show "genl_fuzz output (end)" "$(tail -n 30 "$log")"
+	fi
+	ro=$(grep '^genl_fuzz: read-only:' "$log" || true)
+	check_match "($tag) every mutating request got EPERM" \
+		'read-only: ([1-9][0-9]*) mutating requests, \1 EPERM, 0 other' "$ro"
+	check_text "($tag) the configuration is unchanged (ipvsctl -S)" "$before" "$(vs d -S)"
+}
+
 section "(c) unprivileged: every change refused with EPERM"
-before=$(vs d -S)
-rc=0
-n d setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$GENL_FUZZ" -r -n "$GENL_RO_COUNT" -s "$SEED" -a $VIP -a $VIP6 \
-	> "$TEST_TMP/genl-ro.log" 2>&1 || rc=$?
-grep -E '^genl_fuzz: ' "$TEST_TMP/genl-ro.log" | grep -v '^genl_fuzz: seed [0-9]*,' | sed 's/^/# /'
-if [ "$rc" = 0 ]; then
-	ok "(c) genl_fuzz -r as nobody: no rule broken"
-else
-	not_ok "(c) genl_fuzz -r as nobody" "exit status $rc (reproduce: genl_fuzz -r -n $GENL_RO_COUNT -s $SEED -a $VIP -a $VIP6)"
-	show "genl_fuzz output (end)" "$(tail -n 30 "$TEST_TMP/genl-ro.log")"
-fi
-ro=$(grep '^genl_fuzz: read-only:' "$TEST_TMP/genl-ro.log" || true)
-check_match "(c) every mutating request got EPERM" \
-	'read-only: ([1-9][0-9]*) mutating requests, \1 EPERM, 0 other' "$ro"
-check_text "(c) the configuration is unchanged (ipvsctl -S)" "$before" "$(vs d -S)"
+ro_phase c "$GENL_RO_COUNT"
+section "(c) unprivileged, the \"IPVS\" family"
+ro_phase ci "$GENL_IPVS_RO_COUNT" -F IPVS
 
 
 # ================================================ (b6), (b) packet floods
@@ -456,6 +500,6 @@ check_rc "rmmod l4lb with services and connections" 0 rmmod l4lb
 klog_check "rmmod: kernel log clean"
 _KLOG_MARK=$SUITE_MARK
 klog_check "kernel log clean since the suite started"
-say "# timing: genl_fuzz ${GENL_SECS}s, pkt_inject IPv6 ${PKT6_SECS}s, IPv4 ${PKT_SECS}s, suite $(elapsed "$SUITE_START")s"
+say "# timing: genl_fuzz ${GENL_A_SECS}s, IPVS ${GENL_I_SECS}s, pkt_inject IPv6 ${PKT6_SECS}s, IPv4 ${PKT_SECS}s, suite $(elapsed "$SUITE_START")s"
 
 finish

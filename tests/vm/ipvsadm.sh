@@ -26,6 +26,11 @@
 #  Services on the VIP, all NAT to :8080: TCP :80 rr, :90 wrr 1,2,3 (then
 #  -E rr), :91 rr persistent, :93 rr (weight 0, -d), UDP :70 from ipvsctl,
 #  and TCP [2001:db8:f::100]:80 rr over the servers' IPv6 addresses.
+#
+#  IPVS's /proc files (src/ipvs_proc.c) are compared with in-tree ip_vs's
+#  for one table (proc_config: TCP :85, :86 persistent, [VIP6]:85
+#  persistent, UDP :87 DR and TUN) and three connections held from the
+#  client (tests/vm/client.py) to tests/vm/server.py on s1's :9000.
 
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -62,6 +67,15 @@ tally_curl() {
 	tally $(printf '%s\n' "$out")
 }
 
+# The /proc/net/ip_vs* files of this netns, or of netns NAME.
+ipvs_proc_files() {
+	if [ -n "${1:-}" ]; then
+		n "$1" bash -c 'ls -d /proc/net/ip_vs* 2> /dev/null' || true
+	else
+		ls -d /proc/net/ip_vs* 2> /dev/null || true
+	fi
+}
+
 # ip_vs and the scheduler modules it loaded, as modprobe -r wants them.
 ipvs_modules() { awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules | sort -r; }
 
@@ -74,6 +88,116 @@ ipvs_selftest() {
 	out=$(sh "$IPVS_SELFTEST" 2>&1) || rc=$?
 	printf '%s\n' "$out" | sed 's/^/# ipvs.sh: /' >&2
 	printf 'rc=%s: %s\n' "$rc" "$(printf '%s\n' "$out" | tail -n 1)"
+}
+
+# ------------------------------------------------------ the /proc files
+# The table on which ip_vs's /proc files and l4lb's are compared, on
+# ports of its own, so that the connections it leaves behind count in no
+# listing checked later. Every connection made to it goes to s1's
+# server.py: the other servers have weight 0 or get no traffic.
+proc_config() {
+	adm -A -t $VIP:85 -s rr
+	adm -a -t $VIP:85 -r 192.168.1.2:9000 -m
+	adm -A -t $VIP:86 -s wrr -p 120 -M 255.255.255.0
+	adm -a -t $VIP:86 -r 192.168.1.2:9000 -m -w 2
+	adm -a -t $VIP:86 -r 192.168.2.2:9000 -m -w 0
+	adm -A -t "$V6:85" -s rr -p 300 -M 64
+	adm -a -t "$V6:85" -r "[2001:db8:1::2]:9000" -m
+	adm -a -t "$V6:85" -r "[2001:db8:2::2]:9000" -m -w 0
+	adm -A -u $VIP:87 -s wlc
+	adm -a -u $VIP:87 -r 192.168.2.2 -g -w 3
+	adm -a -u $VIP:87 -r 192.168.3.2 -i
+}
+
+# proc_open ID HOST PORT : a connection held by the client agent as ID
+# (p85, p86: IPv4; p6: IPv6), answered by s1; its client port goes to
+# PROC_PORT[ID], which the texts compared show as ID.
+declare -A PROC_PORT
+proc_open() {
+	local ans
+	ans=$(agent c open "$1" "$2" "$3")
+	check_match "held connection $1 to $2 port $3: s1 answers" \
+		'^ok server1 [0-9]+$' "$ans"
+	PROC_PORT[$1]=${ans##* }
+}
+
+proc_hold() {
+	proc_open p85 $VIP 85
+	proc_open p86 $VIP 86
+	proc_open p6 "$VIP6" 85
+}
+
+# The client ports of the held connections named, in the hexadecimal of
+# /proc/net/ip_vs_conn (proc_ports) or ipvsadm -Lnc's decimal (lnc_ports).
+proc_ports() {
+	sed -E -e "s/^(TCP [0-9A-F]{8}) $(printf %04X "${PROC_PORT[p85]}") /\1 p85  /" \
+		-e "s/^(TCP [0-9A-F]{8}) $(printf %04X "${PROC_PORT[p86]}") /\1 p86  /" \
+		-e "s/^(TCP [0-9a-f:]{39}) $(printf %04X "${PROC_PORT[p6]}") /\1 p6   /"
+}
+
+lnc_ports() {
+	sed -E -e "s/ 10\.0\.0\.2:${PROC_PORT[p85]} / 10.0.0.2:p85   /" \
+		-e "s/ 10\.0\.0\.2:${PROC_PORT[p86]} / 10.0.0.2:p86   /" \
+		-e "s/\]:${PROC_PORT[p6]} /]:p6    /"
+}
+
+# /proc/net/ip_vs of the director, its table size taken out and its
+# services sorted (IPVS lists them in the order of a hash that is keyed
+# by the netns); each one's servers stay in the order listed.
+proc_svcs() {
+	local out
+	out=$(n d cat /proc/net/ip_vs)
+	head -n 3 <<< "$out" | sed -E 's/\(size=[0-9]+\)/(size=N)/'
+	tail -n +4 <<< "$out" | awk '
+		/^  -> / { r = r "~" $0; next }
+		{ if (r != "") print r; r = $0 }
+		END { if (r != "") print r }' | sort | tr '~' '\n'
+}
+
+# /proc/net/ip_vs_conn of the director: the header, then the lines
+# sorted (both list in hash order), Expires masked (its seven columns
+# kept) and the held connections' client ports named.
+proc_conns() {
+	local out
+	out=$(n d cat /proc/net/ip_vs_conn)
+	head -n 1 <<< "$out"
+	tail -n +2 <<< "$out" | sed -E 's/[ 0-9]{7}$/EXPIRES/' | proc_ports | sort
+}
+
+# ipvsadm -Lnc in the director (it reads /proc/net/ip_vs_conn), the
+# same way: expiry masked, ports named, lines sorted.
+proc_lnc() {
+	local out
+	out=$(adm -Lnc)
+	head -n 2 <<< "$out"
+	tail -n +3 <<< "$out" | sed -E 's/^([A-Z]+ +)[0-9]{2}:[0-9]{2} /\1MM:SS /' |
+		lnc_ports | sort
+}
+
+# /proc/net/ip_vs_stats: its headers, and its two lines of numbers
+# reduced to their layout (widths 8 8 8 16 16, upper-case hexadecimal).
+STATS_ROW='^[ 0-9A-F]{8} [ 0-9A-F]{8} [ 0-9A-F]{8} [ 0-9A-F]{16} [ 0-9A-F]{16}$'
+proc_stats_shape() {
+	n d cat /proc/net/ip_vs_stats | sed -E "s/$STATS_ROW/<8 8 8 16 16 hex>/"
+}
+
+# The total of connections /proc/net/ip_vs_stats counts, in decimal.
+proc_stats_conns() {
+	# shellcheck disable=SC2016 # awk's $1
+	echo $((16#$(n d awk 'NR == 3 { print $1 }' /proc/net/ip_vs_stats)))
+}
+
+# conn_state_is ID STATE : /proc/net/ip_vs_conn shows held connection
+# ID in STATE.
+conn_state_is() {
+	[ "$(proc_conns | awk -v id="$1" '$3 == id { print $8 }')" = "$2" ]
+}
+
+# proc_closed ID : the client closed held connection ID and the server
+# closed its end: its state is TIME_WAIT, as both see the two FINs.
+proc_closed() {
+	agent c close "$1" > /dev/null
+	wait_for -t 20 conn_state_is "$1" TIME_WAIT
 }
 
 # ================================================================ setup
@@ -90,12 +214,16 @@ nat_site c d s1 s2 s3
 for i in 1 2 3; do
 	start_httpd "s$i" "server$i"
 done
+start_server s1 server1 --tcp 9000
+agent_start c c
 for i in 1 2 3; do
 	check "s$i reachable from the client (no service)" \
 		wait_for -t 30 n c curl -sf -m 2 "http://192.168.$i.2:8080/"
 	check "s$i reachable over IPv6 (no service)" \
 		wait_for -t 30 n c curl -g -sf -m 2 "http://[2001:db8:$i::2]:8080/"
 done
+check "s1's server.py listens on :9000" wait_for is_listening s1 tcp 9000 6
+check_eq "the client agent answers" pong "$(agent c ping)"
 
 # ======================================================= in-tree IPVS
 section "in-tree IPVS: what ipvsadm says to bad requests"
@@ -123,6 +251,22 @@ check_eq "... with one log line saying why" 1 \
 	"$(klog_since_mark | grep -cF "$ABI_LOG" || true)"
 check_eq "... and l4lb is not loaded" "" \
 	"$(grep '^l4lb ' /proc/modules || true)"
+adm -C
+
+section "in-tree IPVS: its /proc files, to compare l4lb's with"
+declare -A IPVS_PROC
+proc_config
+proc_hold
+IPVS_PROC[svcs]=$(proc_svcs)
+IPVS_PROC[conns]=$(proc_conns)
+IPVS_PROC[lnc]=$(proc_lnc)
+IPVS_PROC[stats]=$(proc_stats_shape)
+IPVS_PROC[nconns]=$(proc_stats_conns)
+check "IPVS: the connection to :85 closed, in TIME_WAIT" proc_closed p85
+IPVS_PROC[svcs_closed]=$(proc_svcs)
+IPVS_PROC[conns_closed]=$(proc_conns)
+agent c close p86 > /dev/null
+agent c close p6 > /dev/null
 adm -C
 # shellcheck disable=SC2046 # module names
 check_rc "rmmod ip_vs and its schedulers" 0 modprobe -r $(ipvs_modules)
@@ -157,6 +301,63 @@ check_text "nothing of the refused requests was added" \
 $HDR3
 TCP  10.0.0.100:83 rr" "$(adm_ln | tail -n +2)"
 adm -D -t $VIP:83
+
+# ==================================================== the /proc files
+section "/proc/net/ip_vs*: l4lb's as ip_vs's, for the same table and traffic"
+proc_config
+proc_hold
+check_match "/proc/net/ip_vs line 1: IPVS's version and the table size" \
+	"$HDR1_RE" "$(n d head -n 1 /proc/net/ip_vs)"
+# What is compared below, for the log (and so that it is not empty).
+proc_svcs | sed 's/^/# ip_vs: /'
+proc_conns | sed 's/^/# ip_vs_conn: /'
+check_match "/proc/net/ip_vs: :86, persistent, its netmask in hexadecimal" \
+	'(^|
+)TCP  0A000064:0056 wrr  persistent [0-9]+ FFFFFF00
+  -> C0A80202:2328      Masq    0      0          0         
+  -> C0A80102:2328      Masq    2      1          0         (
+|$)' "$(proc_svcs)"
+check_match "/proc/net/ip_vs: [VIP6]:85, an IPv6 prefix length as IPVS shows it" \
+	'(^|
+)TCP  \[2001:0db8:000f:0000:0000:0000:0000:0100\]:0055 rr persistent [0-9]+ 40000000(
+|$)' "$(proc_svcs)"
+check_text "/proc/net/ip_vs: as ip_vs's (services sorted)" \
+	"${IPVS_PROC[svcs]}" "$(proc_svcs)"
+check_text "/proc/net/ip_vs_conn: as ip_vs's (lines sorted, Expires masked)" \
+	"${IPVS_PROC[conns]}" "$(proc_conns)"
+lnc=$(proc_lnc)
+check_text "ipvsadm -Lnc: as against ip_vs" "${IPVS_PROC[lnc]}" "$lnc"
+check_eq "ipvsadm -Lnc: the three held connections, ESTABLISHED" 3 \
+	"$(grep -cE '^TCP +MM:SS +ESTABLISHED .*:p(85|86|6) ' <<< "$lnc" || true)"
+check_eq "ipvsadm -Lnc: a persistence template for each persistent service" \
+	"TCP ASSURED 10.0.0.0:0 10.0.0.100:86 192.168.1.2:9000
+TCP ASSURED [2001:db8:c::]:0 [2001:db8:f::100]:85 [2001:db8:1::2]:9000" \
+	"$(awk '$4 ~ /:0$/ { print $1, $3, $4, $5, $6 }' <<< "$lnc" | sort)"
+check_text "/proc/net/ip_vs_stats: ip_vs's layout" "${IPVS_PROC[stats]}" \
+	"$(proc_stats_shape)"
+check_eq "/proc/net/ip_vs_stats: the connections ip_vs counted" \
+	"${IPVS_PROC[nconns]}" "$(proc_stats_conns)"
+check "the connection to :85 closed, in TIME_WAIT" proc_closed p85
+check_text "closed: /proc/net/ip_vs as ip_vs's (active to inactive)" \
+	"${IPVS_PROC[svcs_closed]}" "$(proc_svcs)"
+check_text "closed: /proc/net/ip_vs_conn as ip_vs's" \
+	"${IPVS_PROC[conns_closed]}" "$(proc_conns)"
+# Per netns: the client's netns and this one have no service of theirs.
+check_eq "per netns: the client's /proc/net/ip_vs lists no service" \
+	"$(n d head -n 3 /proc/net/ip_vs | tail -n +2)" \
+	"$(n c cat /proc/net/ip_vs | tail -n +2)"
+check_eq "per netns: the client's /proc/net/ip_vs_conn lists nothing" \
+	"$(n d head -n 1 /proc/net/ip_vs_conn)" "$(n c cat /proc/net/ip_vs_conn)"
+# shellcheck disable=SC2016 # awk's $i
+check_eq "per netns: the client's /proc/net/ip_vs_stats counts nothing" 0 \
+	"$(n c awk 'NR == 3 || NR == 6 { for (i = 1; i <= NF; i++) n += $i != "0" } END { print n + 0 }' /proc/net/ip_vs_stats)"
+check_eq "per netns: ipvsadm -Lnc in the client's lists nothing" \
+	"$(head -n 2 <<< "$lnc")" "$(n c ipvsadm -Lnc)"
+check_eq "per netns: this one's /proc/net/ip_vs_conn lists nothing" 1 \
+	"$(wc -l < /proc/net/ip_vs_conn)"
+agent c close p86 > /dev/null
+agent c close p6 > /dev/null
+adm -C
 
 # ============================================================ NAT, rr
 section "NAT rr and wrr, listing"
@@ -316,6 +517,7 @@ check_match "... refused by l4lb, with one line saying why" \
 	'l4lb: ipvs_abi=1: not loading ip_vs: l4lb holds the "IPVS" family' "$out"
 check_no_match "... before any of ip_vs's init ran" 'IPVS: ' "$out"
 check_rc "rmmod l4lb" 0 unload_module
+check_eq "rmmod l4lb: /proc/net/ip_vs* gone" "" "$(ipvs_proc_files)"
 check_rc "modprobe ip_vs works once l4lb is gone" 0 modprobe ip_vs
 check_match "ipvsadm talks to IPVS again" '\(size=4096\)$' \
 	"$(adm -Ln | head -n 1)"
@@ -325,6 +527,10 @@ if ! [[ $selftest =~ ^rc=0:\ .*ipvs\.sh:\ .*PASS ]]; then
 fi
 # shellcheck disable=SC2046 # module names
 modprobe -r $(ipvs_modules)
+check_rc "insmod l4lb.ko (no ipvs_abi)" 0 load_module
+check_eq "without ipvs_abi=1: no /proc/net/ip_vs*, here or in the director's netns" "" \
+	"$(ipvs_proc_files; ipvs_proc_files d)"
+check_rc "rmmod l4lb" 0 unload_module
 _KLOG_MARK=$SUITE_MARK
 klog_check "kernel log clean since the suite started"
 finish
