@@ -292,16 +292,7 @@ static void l4lb_ipvs_conn_stop(struct seq_file *m, void *v)
 /* IPVS's state names: its TCP table's, "UDP", and a template's. */
 static const char *l4lb_ipvs_state_name(const struct l4lb_ipvs_conn_line *l)
 {
-	static const char *const tcp[] = {
-		[L4LB_TCP_NONE]		= "NONE",
-		[L4LB_TCP_SYN_RECV]	= "SYN_RECV",
-		[L4LB_TCP_SYNACK]	= "SYNACK",
-		[L4LB_TCP_ESTABLISHED]	= "ESTABLISHED",
-		[L4LB_TCP_FIN_WAIT]	= "FIN_WAIT",
-		[L4LB_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-		[L4LB_TCP_TIME_WAIT]	= "TIME_WAIT",
-		[L4LB_TCP_CLOSE]	= "CLOSE",
-	};
+	static const char *const tcp[] = L4LB_TCP_STATE_NAMES;
 
 	static_assert(ARRAY_SIZE(tcp) == __L4LB_TCP_MAX);
 	if (l->flags & L4LB_CONN_F_TEMPLATE)

@@ -87,22 +87,14 @@ const char *fmt_fwd(uint8_t fwd)
 }
 
 /*
- * Indexed by the uAPI's enum l4lb_tcp_state, the one list of TCP states:
- * the module keeps no names of its own. A state added to the enum without
- * a name here fails the build rather than printing "?" or NULL.
+ * The uAPI's L4LB_TCP_STATE_NAMES, the one list of TCP state names (the
+ * module's /proc/net/ip_vs_conn prints the same). A state added to the
+ * enum without a name there fails the build rather than printing "?" or
+ * NULL.
  */
 const char *fmt_state(uint8_t protocol, uint8_t state)
 {
-	static const char *const names[] = {
-		[L4LB_TCP_NONE]		= "NONE",
-		[L4LB_TCP_SYN_RECV]	= "SYN_RECV",
-		[L4LB_TCP_SYNACK]	= "SYNACK",
-		[L4LB_TCP_ESTABLISHED]	= "ESTABLISHED",
-		[L4LB_TCP_FIN_WAIT]	= "FIN_WAIT",
-		[L4LB_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-		[L4LB_TCP_TIME_WAIT]	= "TIME_WAIT",
-		[L4LB_TCP_CLOSE]	= "CLOSE",
-	};
+	static const char *const names[] = L4LB_TCP_STATE_NAMES;
 	_Static_assert(ARRAY_SIZE(names) == __L4LB_TCP_MAX,
 		       "a name for every enum l4lb_tcp_state");
 

@@ -159,6 +159,21 @@ enum l4lb_tcp_state {
 	__L4LB_TCP_MAX
 };
 
+/*
+ * Their names, as IPVS's, for tables indexed by the state: the one list
+ * (ipvsctl's -Lnc, the module's /proc/net/ip_vs_conn).
+ */
+#define L4LB_TCP_STATE_NAMES {				\
+	[L4LB_TCP_NONE]		= "NONE",		\
+	[L4LB_TCP_SYN_RECV]	= "SYN_RECV",		\
+	[L4LB_TCP_SYNACK]	= "SYNACK",		\
+	[L4LB_TCP_ESTABLISHED]	= "ESTABLISHED",	\
+	[L4LB_TCP_FIN_WAIT]	= "FIN_WAIT",		\
+	[L4LB_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",		\
+	[L4LB_TCP_TIME_WAIT]	= "TIME_WAIT",		\
+	[L4LB_TCP_CLOSE]	= "CLOSE",		\
+}
+
 enum l4lb_conn_attr {
 	L4LB_CONN_A_UNSPEC,
 	L4LB_CONN_A_AF,		/* u16 */
