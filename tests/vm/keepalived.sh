@@ -5,7 +5,8 @@
 # ipvs_abi=1) through the "IPVS" generic-netlink family: its health
 # checkers add, delete and weigh real servers in l4lb's table, and VRRP
 # moves the service between two directors. Both directors run
-# docs/keepalived.conf (keepalived -i d1|d2 picks each one's lines).
+# docs/keepalived.conf, the file README.md quotes (keepalived -i d1|d2
+# picks each one's lines).
 # Runs in the VM: scripts/vm-run -- tests/vm/keepalived.sh
 #
 #               front segment: bridge br0 in namespace "sw"
