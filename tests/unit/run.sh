@@ -1166,6 +1166,21 @@ done <<'EOF_GOOD'
 EOF_GOOD
 end
 
+begin "README.md quotes docs/keepalived.conf verbatim, the file tests/vm/keepalived.sh runs"
+KACONF=../../docs/keepalived.conf
+# The fenced block of README.md whose first line is the file's first line.
+quoted=$(awk -v first="$(head -n 1 "$KACONF")" '
+	inside && /^```/ { exit }
+	inside { print; next }
+	prev ~ /^```/ && $0 == first { inside = 1; print }
+	{ prev = $0 }' ../../README.md)
+[[ -n $quoted ]] || why+=" README.md has no block starting with '$(head -n 1 "$KACONF")';"
+[[ -z $quoted || $quoted == "$(cat "$KACONF")" ]] ||
+	why+=" README.md's block differs: $(diff <(printf '%s\n' "$quoted") "$KACONF" | head -n 5 | tr '\n' '|');"
+grep -qxF 'KA_CONF=$L4LB_ROOT/docs/keepalived.conf' ../../tests/vm/keepalived.sh ||
+	why+=" tests/vm/keepalived.sh does not run it;"
+end
+
 # Without the fake, on a host where the module cannot be loaded.
 if ! grep -qw '^l4lb' /proc/modules 2>/dev/null; then
 	begin "real kernel without the module: -Ln"
