@@ -147,7 +147,7 @@ static bool l4lb_sched_take(struct l4lb_dest *dest)
 }
 
 /*
- * Pick a dest for a new connection, under RCU; returns it with a reference
+ * Pick a dest for new flow @t, under RCU; returns it with a reference
  * held, or NULL if no server can take it. No lock is waited for: the load
  * changes queued for lc and wlc are applied first by whichever CPU takes
  * sched_lock at once, and a CPU that finds it taken picks from the heap
@@ -156,7 +156,8 @@ static bool l4lb_sched_take(struct l4lb_dest *dest)
  * changes are in (IPVS's lockless scan races the same way); on one CPU,
  * every pick sees every change made before it.
  */
-struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
+struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc,
+				  const struct l4lb_tuple *t)
 {
 	struct l4lb_sched_state *st;
 	struct l4lb_dest *dest;
@@ -172,7 +173,7 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 			spin_unlock_bh(&svc->sched_lock);
 		}
 		st = rcu_dereference(svc->sched_state);
-		dest = st->ops->pick(svc, st->data);
+		dest = st->ops->pick(svc, st->data, t);
 		if (!dest || l4lb_sched_take(dest))
 			return dest;
 	}

@@ -8,6 +8,8 @@
 
 #include "service.h"
 
+struct l4lb_tuple;
+
 /*
  * A scheduler keeps its state in one allocation, built from the dest list
  * on every configuration change and published under RCU (sched.c). Picks
@@ -23,7 +25,9 @@ struct l4lb_sched_ops {
 	 * @prev: the state it replaces, if of the same scheduler, else NULL.
 	 */
 	void (*build)(struct l4lb_service *svc, void *state, const void *prev);
-	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state);
+	/* A server for the new flow @t, or NULL. */
+	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state,
+				  const struct l4lb_tuple *t);
 	/* Optional: a dest's active/inactive counts changed. */
 	void (*load_changed)(void *state, struct l4lb_dest *dest);
 };
@@ -39,7 +43,8 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 		       const struct l4lb_sched_ops *sched,
 		       struct l4lb_dest *edit, u32 weight);
 void l4lb_sched_free(struct l4lb_service *svc);
-struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc);
+struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc,
+				  const struct l4lb_tuple *t);
 void l4lb_sched_load_changed(struct l4lb_dest *dest);
 void l4lb_sched_load_swept(struct l4lb_dest *dest);
 void l4lb_sched_apply_sweep(struct l4lb_net *ln);

@@ -9,6 +9,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
+#include "conn.h"
 #include "sched.h"
 #include "selftest.h"
 #include "service.h"
@@ -62,10 +63,11 @@ static void __init l4lb_fake_free(struct l4lb_fake *f)
 
 static int __init l4lb_fake_pick(struct l4lb_fake *f)
 {
+	struct l4lb_tuple t = { .af = AF_INET };
 	struct l4lb_dest *d;
 
 	spin_lock_bh(&f->svc.sched_lock);
-	d = f->svc.sched->pick(&f->svc, f->state);
+	d = f->svc.sched->pick(&f->svc, f->state, &t);
 	spin_unlock_bh(&f->svc.sched_lock);
 	return d ? d - f->dest : -1;
 }
