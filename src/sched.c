@@ -123,6 +123,8 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 	if (edit) {
 		/* Read locklessly by persistence (schedule.c). */
 		WRITE_ONCE(edit->weight, weight);
+		if (weight)
+			edit->last_weight = weight;
 		edit->sched_idx = -1;
 	}
 	list_for_each_entry(dest, &svc->dests, list)

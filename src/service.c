@@ -352,6 +352,8 @@ static struct l4lb_dest *l4lb_dest_revive(struct l4lb_dest *dest, u8 fwd,
 	synchronize_rcu();
 	WRITE_ONCE(dest->fwd, fwd);
 	WRITE_ONCE(dest->gone, false);
+	/* Added anew, as IPVS does: at weight 0 it takes no share at all. */
+	dest->last_weight = weight;
 	list_add_rcu(&dest->list, &svc->dests);
 	svc->nr_dests++;
 	/* With a dest to set, the rebuild cannot fail (__GFP_NOFAIL). */
@@ -390,6 +392,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 	dest->af = af;
 	dest->fwd = fwd;
 	dest->weight = weight;
+	dest->last_weight = weight;
 	dest->sched_idx = -1;
 	INIT_LIST_HEAD(&dest->gone_node);
 	refcount_set(&dest->refcnt, 1);

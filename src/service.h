@@ -39,6 +39,12 @@ struct l4lb_dest {
 	u8 af;
 	u8 fwd;
 	u32 weight;			/* written under sched_lock */
+	/*
+	 * The last weight other than 0, or 0 if it never had one: the
+	 * share of a hashing table a server at weight 0 keeps, so that
+	 * draining it moves no other server's clients (sched_hash.c).
+	 */
+	u32 last_weight;
 	atomic_t active;
 	atomic_t inactive;
 	atomic_t persist;		/* persistence templates to it */
