@@ -21,10 +21,17 @@ struct l4lb_sched_ops {
 	const char *name;
 	size_t (*state_size)(unsigned int nr_dests);
 	/*
-	 * Fill a zeroed @state from svc->dests; called with sched_lock held.
-	 * @prev: the state it replaces, if of the same scheduler, else NULL.
+	 * Fill a zeroed @state from svc->dests; called with ln->lock held,
+	 * and sched_lock too unless build_unlocked. @prev: the state it
+	 * replaces, if of the same scheduler, else NULL.
 	 */
 	void (*build)(struct l4lb_service *svc, void *state, const void *prev);
+	/*
+	 * The state depends on the dests and their weights alone, which
+	 * ln->lock holds still, and takes long to build: build() runs
+	 * before sched_lock is taken, and may sleep.
+	 */
+	bool build_unlocked;
 	/* A server for the new flow @t, or NULL. */
 	struct l4lb_dest *(*pick)(struct l4lb_service *svc, void *state,
 				  const struct l4lb_tuple *t);
