@@ -19,6 +19,7 @@ struct l4lb_tuple;
  */
 struct l4lb_sched_ops {
 	const char *name;
+	u32 flags;			/* the L4LB_SVC_SCHED_F_* it takes */
 	size_t (*state_size)(unsigned int nr_dests);
 	/*
 	 * Fill a zeroed @state from svc->dests; called with ln->lock held,

@@ -246,6 +246,7 @@ void l4lb_service_set_conf(struct l4lb_service *svc,
 	WRITE_ONCE(svc->persist_timeout, conf->persist_timeout);
 	WRITE_ONCE(svc->idle_timeout, conf->idle_timeout);
 	WRITE_ONCE(svc->flags, conf->flags);
+	WRITE_ONCE(svc->sched_flags, conf->sched_flags);
 	svc->ln->gen++;
 }
 

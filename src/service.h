@@ -83,6 +83,7 @@ struct l4lb_service {
 	struct l4lb_stats stats_base;
 	struct l4lb_est est;
 	u32 flags;			/* L4LB_SVC_F_* */
+	u32 sched_flags;		/* L4LB_SVC_SCHED_F_*, read by picks */
 	__be32 netmask;			/* persistence granularity: IPv4 */
 	u8 plen;			/* and IPv6, a prefix length */
 	unsigned long persist_timeout;	/* jiffies */
@@ -94,6 +95,7 @@ struct l4lb_service {
 /* Service settings beyond identity and scheduler. */
 struct l4lb_svc_conf {
 	u32 flags;
+	u32 sched_flags;		/* only those its scheduler takes */
 	__be32 netmask;
 	u8 plen;
 	unsigned long persist_timeout;	/* jiffies */

@@ -86,6 +86,11 @@ enum l4lb_svc_attr {
 				 * AF_INET6 service, a prefix length
 				 * 1..128; AF_INET ones use NETMASK
 				 */
+	L4LB_SVC_A_SCHED_FLAGS,	/* u32: scheduler flags, sh and mh
+				 * only (L4LB_SVC_SCHED_F_FALLBACK,
+				 * _PORT); a change of scheduler without
+				 * it keeps those the new one takes
+				 */
 	__L4LB_SVC_A_MAX
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
@@ -102,6 +107,15 @@ enum l4lb_fwd_method {
 #define L4LB_WEIGHT_MAX		65535
 
 #define L4LB_SVC_F_PERSISTENT	0x1
+
+/*
+ * Scheduler flags (L4LB_SVC_A_SCHED_FLAGS) of the hashing schedulers,
+ * ipvsadm's -b sh-fallback,sh-port and mh-fallback,mh-port.
+ */
+/* A client whose server has weight 0 goes to another, not refused. */
+#define L4LB_SVC_SCHED_F_FALLBACK	0x1
+/* Hash the client's port with its address: its flows spread. */
+#define L4LB_SVC_SCHED_F_PORT		0x2
 
 /* A persistence template: client (network) -> server, no real flow. */
 #define L4LB_CONN_F_TEMPLATE	0x1
