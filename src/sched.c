@@ -20,6 +20,8 @@ static const struct l4lb_sched_ops *const l4lb_scheds[] = {
 	&l4lb_sched_wrr,
 	&l4lb_sched_lc,
 	&l4lb_sched_wlc,
+	&l4lb_sched_sh,
+	&l4lb_sched_mh,
 };
 
 const struct l4lb_sched_ops *l4lb_sched_find(const char *name)
@@ -33,9 +35,9 @@ const struct l4lb_sched_ops *l4lb_sched_find(const char *name)
 }
 
 /*
- * The names of the schedulers, as "rr, wrr, lc, wlc", into @buf of @size
- * bytes. Returns the length written: a list that fills @buf may have been
- * cut short.
+ * The names of the schedulers, as "rr, wrr, lc, wlc, sh, mh", into @buf
+ * of @size bytes. Returns the length written: a list that fills @buf may
+ * have been cut short.
  */
 size_t l4lb_sched_names(char *buf, size_t size)
 {
@@ -111,9 +113,9 @@ static void l4lb_sched_set_weight(struct l4lb_dest *edit, u32 weight)
  * grace period has passed and the old one is freed, picks from it skip
  * deleted servers (l4lb_sched_pick()).
  *
- * A state of the servers and weights alone (build_unlocked) is built
- * before sched_lock is taken: a big table takes milliseconds, too long
- * with bottom halves off. The dest list and the weights do not
+ * A state of the servers and weights alone (sh's and mh's tables) is
+ * built before sched_lock is taken: a Maglev table takes milliseconds,
+ * too long with bottom halves off. The dest list and the weights do not
  * change under ln->lock but for @edit's, set first.
  */
 int l4lb_sched_rebuild(struct l4lb_service *svc,

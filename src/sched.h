@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The scheduler interface (sched.c) and the schedulers behind it: rr, wrr,
- * lc and wlc (sched_*.c).
+ * lc, wlc, sh and mh (sched_*.c).
  */
 #ifndef _L4LB_SCHED_H
 #define _L4LB_SCHED_H
@@ -13,9 +13,10 @@ struct l4lb_tuple;
 /*
  * A scheduler keeps its state in one allocation, built from the dest list
  * on every configuration change and published under RCU (sched.c). Picks
- * run on many CPUs at once, without a lock: rr's and wrr's state is never
- * changed once published; lc's and wlc's heap takes load changes under
- * svc->sched_lock, and a pick reads its root (sched_heap.c).
+ * run on many CPUs at once, without a lock: rr's, wrr's, sh's and mh's
+ * state is never changed once published; lc's and wlc's heap takes load
+ * changes under svc->sched_lock, and a pick reads its root
+ * (sched_heap.c).
  */
 struct l4lb_sched_ops {
 	const char *name;
@@ -44,6 +45,8 @@ extern const struct l4lb_sched_ops l4lb_sched_rr;
 extern const struct l4lb_sched_ops l4lb_sched_wrr;
 extern const struct l4lb_sched_ops l4lb_sched_lc;
 extern const struct l4lb_sched_ops l4lb_sched_wlc;
+extern const struct l4lb_sched_ops l4lb_sched_sh;
+extern const struct l4lb_sched_ops l4lb_sched_mh;
 
 const struct l4lb_sched_ops *l4lb_sched_find(const char *name);
 size_t l4lb_sched_names(char *buf, size_t size);

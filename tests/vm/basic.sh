@@ -277,8 +277,8 @@ done <<'EOF'
 -a -t 10.1.1.1:80 -r 192.168.7.2:8080 -m -w 5|real server already exists
 -e -t 10.1.1.1:80 -r 192.168.7.9:8080 -m -w 2|no such real server in this service
 -d -t 10.1.1.1:80 -r 192.168.7.9:8080|no such real server in this service
--A -t 10.1.1.2:80 -s foo|unknown scheduler (known: rr, wrr, lc, wlc)
--E -t 10.1.1.1:80 -s sed|unknown scheduler (known: rr, wrr, lc, wlc)
+-A -t 10.1.1.2:80 -s foo|unknown scheduler (known: rr, wrr, lc, wlc, sh, mh)
+-E -t 10.1.1.1:80 -s sed|unknown scheduler (known: rr, wrr, lc, wlc, sh, mh)
 -A -t 224.0.0.1:80|service address must be a unicast address
 -A -u 255.255.255.255:53|service address must be a unicast address
 -a -t 10.1.1.1:80 -r 127.0.0.1:8080 -m|real server address must be a non-loopback unicast address

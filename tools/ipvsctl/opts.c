@@ -97,7 +97,7 @@ const size_t cli_opts_count = ARRAY_SIZE(cli_opts);
  * the man page and the completion. The kernel, not ipvsctl, refuses an
  * unknown name, so that a newer module's schedulers can be used.
  */
-const char *const cli_scheds[] = { "rr", "wrr", "lc", "wlc" };
+const char *const cli_scheds[] = { "rr", "wrr", "lc", "wlc", "sh", "mh" };
 const size_t cli_scheds_count = ARRAY_SIZE(cli_scheds);
 
 /* "+": stop at the first non-option; ":": report a missing argument as ':'. */

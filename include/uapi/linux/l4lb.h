@@ -71,7 +71,7 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_PROTOCOL,	/* u8: IPPROTO_TCP or IPPROTO_UDP */
 	L4LB_SVC_A_ADDR,	/* binary: union nf_inet_addr (16 bytes) */
 	L4LB_SVC_A_PORT,	/* be16 */
-	L4LB_SVC_A_SCHED_NAME,	/* string: rr, wrr, lc, wlc */
+	L4LB_SVC_A_SCHED_NAME,	/* string: rr, wrr, lc, wlc, sh, mh */
 	L4LB_SVC_A_FLAGS,	/* u32: L4LB_SVC_F_* */
 	L4LB_SVC_A_TIMEOUT,	/* u32 seconds: persistence */
 	L4LB_SVC_A_NETMASK,	/* be32: persistence granularity (AF_INET) */
