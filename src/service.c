@@ -293,6 +293,15 @@ void l4lb_service_del(struct l4lb_service *svc)
 	if (svc->key.af == AF_INET6)
 		ln->nr_services6--;
 	ln->gen++;
+	/*
+	 * Each server goes with a rebuild, for the picks that may still
+	 * reach the service under RCU: not of sh's or mh's table, which
+	 * takes milliseconds, but of rr's state (a failed switch keeps
+	 * the table: slower, as correct). A revived service gets its
+	 * scheduler anew.
+	 */
+	if (svc->sched->build_unlocked && !list_empty(&svc->dests))
+		l4lb_service_set_sched(svc, &l4lb_sched_rr, NULL);
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
 		l4lb_dest_del(dest);
 	l4lb_service_bury(svc);
