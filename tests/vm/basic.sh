@@ -57,6 +57,20 @@ for i in 1 2 3; do
 	klog_check "kernel log clean after load/unload #$i"
 done
 
+section "mh_table_size"
+klog_mark
+rc=0
+out=$("$L4LB_ROOT/scripts/insmod" "$L4LB_KO" mh_table_size=4096 2>&1) || rc=$?
+check "insmod mh_table_size=4096 fails: not a prime ($out)" test "$rc" != 0
+check_match "... and the kernel log says why" \
+	'l4lb: mh_table_size=4096: must be a prime from 251 to 1048576' "$(klog_since_mark)"
+check_rc "insmod mh_table_size=4093" 0 "$L4LB_ROOT/scripts/insmod" "$L4LB_KO" mh_table_size=4093
+check_eq "the parameter reads 4093" 4093 "$(cat /sys/module/l4lb/parameters/mh_table_size)"
+check_rc "an mh service on the 4093-slot table" 0 "$IPVSCTL" -A -t 10.1.1.1:80 -s mh
+check_rc "... with a server" 0 "$IPVSCTL" -a -t 10.1.1.1:80 -r 192.168.7.2:80 -m
+check_rc "rmmod" 0 rmmod l4lb
+klog_check "kernel log clean after mh_table_size"
+
 section "scheduler selftests"
 # L4LB_DEBUG=1 builds run them at load: make test builds one beside the
 # module (make module-debug); under the debug kernel the module is one
