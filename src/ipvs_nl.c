@@ -10,11 +10,14 @@
  * Requests are parsed as in-tree IPVS parses them: liberally (libnl's
  * nests carry no NLA_F_NESTED), an IPv4 address in 4 bytes or 16, FLAGS
  * as {flags, mask}, attributes only a reply carries ignored. What IPVS
- * can do and l4lb cannot (fwmark services, one-packet scheduling,
- * thresholds, GUE and GRE tunnels, persistence engines, the sync daemon)
- * is refused with an extack message, never ignored: with IPVS's errno
- * for the same request where IPVS refuses it (a scheduler or a
- * persistence engine it lacks: ENOENT), else EOPNOTSUPP.
+ * can do and l4lb cannot (fwmark services, one-packet scheduling, the
+ * third scheduler flag, thresholds, GUE and GRE tunnels, persistence
+ * engines, the sync daemon) is refused with an extack message, never
+ * ignored: with IPVS's errno for the same request where IPVS refuses it
+ * (a scheduler or a persistence engine it lacks: ENOENT), else
+ * EOPNOTSUPP. Scheduler flags 1 and 2 are sh's and mh's fallback and
+ * port, as in IPVS; on another scheduler, where IPVS keeps them unused,
+ * they are refused (EINVAL), as by the l4lb family.
  *
  * Permissions are the l4lb family's: changes need CAP_NET_ADMIN in the
  * netns, reading is open (IPVS wants CAP_NET_ADMIN for reading too).
@@ -41,6 +44,11 @@ MODULE_PARM_DESC(ipvs_abi,
 
 /* The two ABIs agree on these, so they pass through unchanged. */
 static_assert(IP_VS_SVC_F_PERSISTENT == L4LB_SVC_F_PERSISTENT);
+/* IPVS's scheduler flags 1 and 2, SCHED_SH/MH_FALLBACK and _PORT, are ours << 3. */
+#define L4LB_IPVS_SCHED_SHIFT	3
+static_assert(L4LB_SVC_SCHED_F_FALLBACK << L4LB_IPVS_SCHED_SHIFT == IP_VS_SVC_F_SCHED1);
+static_assert(L4LB_SVC_SCHED_F_PORT << L4LB_IPVS_SCHED_SHIFT == IP_VS_SVC_F_SCHED2);
+#define L4LB_IPVS_SCHED_FLAGS	(IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2)
 static_assert(IP_VS_CONN_F_MASQ == L4LB_FWD_MASQ);
 static_assert(IP_VS_CONN_F_LOCALNODE == L4LB_FWD_LOCAL);
 static_assert(IP_VS_CONN_F_TUNNEL == L4LB_FWD_TUNNEL);
@@ -204,14 +212,17 @@ static int l4lb_ipvs_svc_conf(struct nlattr **tb, u16 af,
 	}
 	nla_memcpy(&fl, tb[IPVS_SVC_ATTR_FLAGS], sizeof(fl));
 	/* The bits in mask are set as in flags; HASHED is IPVS's own. */
-	flags = (conf->flags & ~fl.mask) | (fl.flags & fl.mask);
+	flags = conf->flags | conf->sched_flags << L4LB_IPVS_SCHED_SHIFT;
+	flags = (flags & ~fl.mask) | (fl.flags & fl.mask);
 	flags &= ~IP_VS_SVC_F_HASHED;
-	if (flags & ~IP_VS_SVC_F_PERSISTENT) {
+	if (flags & ~(IP_VS_SVC_F_PERSISTENT | L4LB_IPVS_SCHED_FLAGS)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IPVS_SVC_ATTR_FLAGS],
-				    "one-packet scheduling and scheduler flags are not supported");
+				    "one-packet scheduling and scheduler flag 3 are not supported");
 		return -EOPNOTSUPP;
 	}
-	conf->flags = flags;
+	conf->flags = flags & IP_VS_SVC_F_PERSISTENT;
+	conf->sched_flags = (flags & L4LB_IPVS_SCHED_FLAGS) >>
+			    L4LB_IPVS_SCHED_SHIFT;
 	if (af == AF_INET6) {
 		plen = nla_get_u32(tb[IPVS_SVC_ATTR_NETMASK]);
 		if (plen < 1 || plen > 128) {
@@ -230,7 +241,13 @@ static int l4lb_ipvs_svc_conf(struct nlattr **tb, u16 af,
 		if (err)
 			return err;
 	}
-	return l4lb_nl_sched(tb[IPVS_SVC_ATTR_SCHED_NAME], sched, extack);
+	err = l4lb_nl_sched(tb[IPVS_SVC_ATTR_SCHED_NAME], sched, extack);
+	if (err)
+		return err;
+	/* Scheduler flags outside the mask are kept, not given. */
+	return l4lb_nl_sched_flags(conf, *sched,
+				   fl.mask & L4LB_IPVS_SCHED_FLAGS ?
+				   tb[IPVS_SVC_ATTR_FLAGS] : NULL, extack);
 }
 
 static int l4lb_ipvs_new_service(struct sk_buff *skb, struct genl_info *info)
@@ -550,7 +567,8 @@ static int l4lb_ipvs_fill_service(struct sk_buff *skb,
 {
 	/* A listed service is hashed, and IPVS says so. */
 	struct ip_vs_flags flags = {
-		.flags	= svc->flags | IP_VS_SVC_F_HASHED,
+		.flags	= svc->flags | IP_VS_SVC_F_HASHED |
+			  svc->sched_flags << L4LB_IPVS_SCHED_SHIFT,
 		.mask	= ~0U,
 	};
 	bool persistent = svc->flags & L4LB_SVC_F_PERSISTENT;

@@ -58,6 +58,9 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_IDLE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &l4lb_nl_idle_range),
 	[L4LB_SVC_A_PREFIXLEN]	= NLA_POLICY_RANGE(NLA_U8, 1, 128),
+	[L4LB_SVC_A_SCHED_FLAGS] = NLA_POLICY_MASK(NLA_U32,
+						   L4LB_SVC_SCHED_F_FALLBACK |
+						   L4LB_SVC_SCHED_F_PORT),
 };
 
 struct netlink_range_validation l4lb_nl_weight_range = {
@@ -308,6 +311,7 @@ void l4lb_nl_svc_conf_of(const struct l4lb_service *svc,
 {
 	*conf = (struct l4lb_svc_conf) {
 		.flags			= svc->flags,
+		.sched_flags		= svc->sched_flags,
 		.netmask		= svc->netmask,
 		.plen			= svc->plen,
 		.persist_timeout	= svc->persist_timeout,
@@ -353,7 +357,31 @@ static int l4lb_nl_svc_conf(struct nlattr **tb, u16 af,
 	}
 	if (tb[L4LB_SVC_A_IDLE_TIMEOUT])
 		conf->idle_timeout = nla_get_u32(tb[L4LB_SVC_A_IDLE_TIMEOUT]) * HZ;
+	if (tb[L4LB_SVC_A_SCHED_FLAGS])
+		conf->sched_flags = nla_get_u32(tb[L4LB_SVC_A_SCHED_FLAGS]);
 	return 0;
+}
+
+/*
+ * The scheduler flags of @conf against @sched, the scheduler the service
+ * has once the request is done. Flags the request gave (in @attr) that it
+ * does not take are refused; flags kept from a scheduler that took them
+ * go with it (sh's to rr: dropped, sh's to mh: kept).
+ */
+int l4lb_nl_sched_flags(struct l4lb_svc_conf *conf,
+			const struct l4lb_sched_ops *sched,
+			const struct nlattr *attr,
+			struct netlink_ext_ack *extack)
+{
+	if (!(conf->sched_flags & ~sched->flags))
+		return 0;
+	if (!attr) {
+		conf->sched_flags &= sched->flags;
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "scheduler flags (fallback, port) are only for the sh and mh schedulers");
+	return -EINVAL;
 }
 
 static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
@@ -373,6 +401,10 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = l4lb_nl_sched(tb[L4LB_SVC_A_SCHED_NAME], &sched,
 				    info->extack);
+	if (!err)
+		err = l4lb_nl_sched_flags(&conf, sched,
+					  tb[L4LB_SVC_A_SCHED_FLAGS],
+					  info->extack);
 	if (err)
 		return err;
 
@@ -407,6 +439,10 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	l4lb_nl_svc_conf_of(svc, &conf);
 	err = l4lb_nl_svc_conf(tb, svc->key.af, &conf, info->extack);
+	if (!err)
+		err = l4lb_nl_sched_flags(&conf, sched ?: svc->sched,
+					  tb[L4LB_SVC_A_SCHED_FLAGS],
+					  info->extack);
 	if (err)
 		goto out;
 	if (sched && svc->sched != sched) {

@@ -71,6 +71,10 @@ int l4lb_nl_netmask(const struct nlattr *attr, struct l4lb_svc_conf *conf,
 		    struct netlink_ext_ack *extack);
 void l4lb_nl_svc_conf_of(const struct l4lb_service *svc,
 			 struct l4lb_svc_conf *conf);
+int l4lb_nl_sched_flags(struct l4lb_svc_conf *conf,
+			const struct l4lb_sched_ops *sched,
+			const struct nlattr *attr,
+			struct netlink_ext_ack *extack);
 int l4lb_nl_dest_check(u16 af, union nf_inet_addr *addr, __be16 port,
 		       const struct l4lb_nl_dest_attrs *a,
 		       struct netlink_ext_ack *extack);

@@ -59,6 +59,7 @@ static int l4lb_nl_fill_service(struct sk_buff *skb, struct l4lb_service *svc)
 	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
 	    nla_put_u32(skb, L4LB_SVC_A_NR_DESTS, svc->nr_dests) ||
 	    nla_put_u32(skb, L4LB_SVC_A_IDLE_TIMEOUT, svc->idle_timeout / HZ) ||
+	    nla_put_u32(skb, L4LB_SVC_A_SCHED_FLAGS, svc->sched_flags) ||
 	    l4lb_nl_put_stats(skb, L4LB_SVC_A_STATS, svc->stats,
 			      &svc->stats_base, &svc->est))
 		return -EMSGSIZE;

@@ -20,6 +20,8 @@ static const struct l4lb_sched_ops *const l4lb_scheds[] = {
 	&l4lb_sched_wrr,
 	&l4lb_sched_lc,
 	&l4lb_sched_wlc,
+	&l4lb_sched_sh,
+	&l4lb_sched_mh,
 };
 
 const struct l4lb_sched_ops *l4lb_sched_find(const char *name)
@@ -33,9 +35,9 @@ const struct l4lb_sched_ops *l4lb_sched_find(const char *name)
 }
 
 /*
- * The names of the schedulers, as "rr, wrr, lc, wlc", into @buf of @size
- * bytes. Returns the length written: a list that fills @buf may have been
- * cut short.
+ * The names of the schedulers, as "rr, wrr, lc, wlc, sh, mh", into @buf
+ * of @size bytes. Returns the length written: a list that fills @buf may
+ * have been cut short.
  */
 size_t l4lb_sched_names(char *buf, size_t size)
 {
@@ -92,14 +94,29 @@ static void l4lb_sched_drain(struct l4lb_service *svc,
 		l4lb_sched_apply(st, dest, 0);
 }
 
+/* Set @edit's weight; under sched_lock, as a heap reads weights under it. */
+static void l4lb_sched_set_weight(struct l4lb_dest *edit, u32 weight)
+{
+	/* Read locklessly by persistence (schedule.c). */
+	WRITE_ONCE(edit->weight, weight);
+	if (weight)
+		edit->last_weight = weight;
+	edit->sched_idx = -1;
+}
+
 /*
  * Rebuild the scheduler state of @svc with @sched from its dest list, after
  * @edit got @weight (or was unlisted), a dest was added, or the scheduler
  * changed. The state is replaced, never rebuilt in place, as picks may be
  * reading it (an edit or a removal allocates with __GFP_NOFAIL: it must
- * not fail, and the state is small); until a grace period has passed and
- * the old one is freed, picks from it skip deleted servers
- * (l4lb_sched_pick()).
+ * not fail, and kvzalloc() can keep that for a big state too); until a
+ * grace period has passed and the old one is freed, picks from it skip
+ * deleted servers (l4lb_sched_pick()).
+ *
+ * A state of the servers and weights alone (sh's and mh's tables) is
+ * built before sched_lock is taken: a Maglev table takes milliseconds,
+ * too long with bottom halves off. The dest list and the weights do not
+ * change under ln->lock but for @edit's, set first.
  */
 int l4lb_sched_rebuild(struct l4lb_service *svc,
 		       const struct l4lb_sched_ops *sched,
@@ -115,19 +132,28 @@ int l4lb_sched_rebuild(struct l4lb_service *svc,
 		return -ENOMEM;
 	st->ops = sched;
 
-	spin_lock_bh(&svc->sched_lock);
 	old = rcu_dereference_protected(svc->sched_state,
-					lockdep_is_held(&svc->sched_lock));
+					lockdep_is_held(&svc->ln->lock));
+	if (sched->build_unlocked) {
+		if (edit) {
+			spin_lock_bh(&svc->sched_lock);
+			l4lb_sched_set_weight(edit, weight);
+			spin_unlock_bh(&svc->sched_lock);
+		}
+		sched->build(svc, st->data,
+			     old && old->ops == sched ? old->data : NULL);
+	}
+
+	spin_lock_bh(&svc->sched_lock);
 	/* The state is built from the current loads: queued changes are in. */
 	l4lb_sched_drain(svc, NULL);
-	if (edit) {
-		/* Read locklessly by persistence (schedule.c). */
-		WRITE_ONCE(edit->weight, weight);
-		edit->sched_idx = -1;
-	}
+	if (edit)
+		l4lb_sched_set_weight(edit, weight);
 	list_for_each_entry(dest, &svc->dests, list)
 		dest->sched_idx = -1;
-	sched->build(svc, st->data, old && old->ops == sched ? old->data : NULL);
+	if (!sched->build_unlocked)
+		sched->build(svc, st->data,
+			     old && old->ops == sched ? old->data : NULL);
 	rcu_assign_pointer(svc->sched_state, st);
 	WRITE_ONCE(svc->sched, sched);
 	spin_unlock_bh(&svc->sched_lock);
@@ -147,7 +173,7 @@ static bool l4lb_sched_take(struct l4lb_dest *dest)
 }
 
 /*
- * Pick a dest for a new connection, under RCU; returns it with a reference
+ * Pick a dest for new flow @t, under RCU; returns it with a reference
  * held, or NULL if no server can take it. No lock is waited for: the load
  * changes queued for lc and wlc are applied first by whichever CPU takes
  * sched_lock at once, and a CPU that finds it taken picks from the heap
@@ -156,7 +182,8 @@ static bool l4lb_sched_take(struct l4lb_dest *dest)
  * changes are in (IPVS's lockless scan races the same way); on one CPU,
  * every pick sees every change made before it.
  */
-struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
+struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc,
+				  const struct l4lb_tuple *t)
 {
 	struct l4lb_sched_state *st;
 	struct l4lb_dest *dest;
@@ -172,7 +199,7 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc)
 			spin_unlock_bh(&svc->sched_lock);
 		}
 		st = rcu_dereference(svc->sched_state);
-		dest = st->ops->pick(svc, st->data);
+		dest = st->ops->pick(svc, st->data, t);
 		if (!dest || l4lb_sched_take(dest))
 			return dest;
 	}

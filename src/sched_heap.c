@@ -95,7 +95,8 @@ void l4lb_heap_build(struct l4lb_service *svc, struct l4lb_heap *h,
 	}
 }
 
-struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state)
+struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state,
+				 const struct l4lb_tuple *t)
 {
 	struct l4lb_heap *h = state;
 

@@ -29,7 +29,8 @@ struct l4lb_heap {
 size_t l4lb_heap_size(unsigned int nr_dests);
 void l4lb_heap_build(struct l4lb_service *svc, struct l4lb_heap *h,
 		     bool weighted);
-struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state);
+struct l4lb_dest *l4lb_heap_pick(struct l4lb_service *svc, void *state,
+				 const struct l4lb_tuple *t);
 void l4lb_heap_update(void *state, struct l4lb_dest *dest);
 
 #endif /* _L4LB_SCHED_HEAP_H */

@@ -53,7 +53,8 @@ static void l4lb_rr_build(struct l4lb_service *svc, void *state,
 		atomic_set(&rr->next, next % rr->n);
 }
 
-static struct l4lb_dest *l4lb_rr_pick(struct l4lb_service *svc, void *state)
+static struct l4lb_dest *l4lb_rr_pick(struct l4lb_service *svc, void *state,
+				      const struct l4lb_tuple *t)
 {
 	struct l4lb_rr *rr = state;
 

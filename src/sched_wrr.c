@@ -72,7 +72,8 @@ static void l4lb_wrr_build(struct l4lb_service *svc, void *state,
 	atomic64_set(&wrr->pos, (s64)cw << 32);
 }
 
-static struct l4lb_dest *l4lb_wrr_pick(struct l4lb_service *svc, void *state)
+static struct l4lb_dest *l4lb_wrr_pick(struct l4lb_service *svc, void *state,
+				       const struct l4lb_tuple *t)
 {
 	struct l4lb_wrr *wrr = state;
 	s64 old, cw;

@@ -74,7 +74,7 @@ static struct l4lb_dest *l4lb_persist_schedule(struct l4lb_net *ln,
 		dest = tp->dest;
 		refcount_inc(&dest->refcnt);
 	} else {
-		dest = l4lb_sched_pick(svc);
+		dest = l4lb_sched_pick(svc, t);
 		if (!dest)
 			return NULL;
 		refcount_inc(&dest->refcnt);
@@ -128,7 +128,7 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 	if (READ_ONCE(svc->flags) & L4LB_SVC_F_PERSISTENT)
 		dest = l4lb_persist_schedule(ln, svc, t, &tmpl);
 	else
-		dest = l4lb_sched_pick(svc);
+		dest = l4lb_sched_pick(svc, t);
 	if (!dest) {
 		l4lb_conn_unreserve(ln);
 		/* No server can take it: fail fast rather than time out. */

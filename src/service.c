@@ -246,6 +246,7 @@ void l4lb_service_set_conf(struct l4lb_service *svc,
 	WRITE_ONCE(svc->persist_timeout, conf->persist_timeout);
 	WRITE_ONCE(svc->idle_timeout, conf->idle_timeout);
 	WRITE_ONCE(svc->flags, conf->flags);
+	WRITE_ONCE(svc->sched_flags, conf->sched_flags);
 	svc->ln->gen++;
 }
 
@@ -292,6 +293,15 @@ void l4lb_service_del(struct l4lb_service *svc)
 	if (svc->key.af == AF_INET6)
 		ln->nr_services6--;
 	ln->gen++;
+	/*
+	 * Each server goes with a rebuild, for the picks that may still
+	 * reach the service under RCU: not of sh's or mh's table, which
+	 * takes milliseconds, but of rr's state (a failed switch keeps
+	 * the table: slower, as correct). A revived service gets its
+	 * scheduler anew.
+	 */
+	if (svc->sched->build_unlocked && !list_empty(&svc->dests))
+		l4lb_service_set_sched(svc, &l4lb_sched_rr, NULL);
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list)
 		l4lb_dest_del(dest);
 	l4lb_service_bury(svc);
@@ -352,6 +362,8 @@ static struct l4lb_dest *l4lb_dest_revive(struct l4lb_dest *dest, u8 fwd,
 	synchronize_rcu();
 	WRITE_ONCE(dest->fwd, fwd);
 	WRITE_ONCE(dest->gone, false);
+	/* Added anew, as IPVS does: at weight 0 it takes no share at all. */
+	dest->last_weight = weight;
 	list_add_rcu(&dest->list, &svc->dests);
 	svc->nr_dests++;
 	/* With a dest to set, the rebuild cannot fail (__GFP_NOFAIL). */
@@ -390,6 +402,7 @@ struct l4lb_dest *l4lb_dest_add(struct l4lb_service *svc, u8 af,
 	dest->af = af;
 	dest->fwd = fwd;
 	dest->weight = weight;
+	dest->last_weight = weight;
 	dest->sched_idx = -1;
 	INIT_LIST_HEAD(&dest->gone_node);
 	refcount_set(&dest->refcnt, 1);

@@ -39,6 +39,12 @@ struct l4lb_dest {
 	u8 af;
 	u8 fwd;
 	u32 weight;			/* written under sched_lock */
+	/*
+	 * The last weight other than 0, or 0 if it never had one: the
+	 * share of a hashing table a server at weight 0 keeps, so that
+	 * draining it moves no other server's clients (sched_hash.c).
+	 */
+	u32 last_weight;
 	atomic_t active;
 	atomic_t inactive;
 	atomic_t persist;		/* persistence templates to it */
@@ -77,6 +83,7 @@ struct l4lb_service {
 	struct l4lb_stats stats_base;
 	struct l4lb_est est;
 	u32 flags;			/* L4LB_SVC_F_* */
+	u32 sched_flags;		/* L4LB_SVC_SCHED_F_*, read by picks */
 	__be32 netmask;			/* persistence granularity: IPv4 */
 	u8 plen;			/* and IPv6, a prefix length */
 	unsigned long persist_timeout;	/* jiffies */
@@ -88,6 +95,7 @@ struct l4lb_service {
 /* Service settings beyond identity and scheduler. */
 struct l4lb_svc_conf {
 	u32 flags;
+	u32 sched_flags;		/* only those its scheduler takes */
 	__be32 netmask;
 	u8 plen;
 	unsigned long persist_timeout;	/* jiffies */

@@ -709,9 +709,9 @@ static uint8_t pick_proto(void)
 
 static const char *pick_sched(void)
 {
-	static const char *const good[] = { "rr", "wrr", "lc", "wlc" };
+	static const char *const good[] = { "rr", "wrr", "lc", "wlc", "sh", "mh" };
 	static const char *const bad[] = {
-		"", "sh", "RR", "wlcx", "r", "dh", "aaaaaaaaaaaaaaa",
+		"", "shh", "RR", "wlcx", "r", "dh", "aaaaaaaaaaaaaaa",
 		"aaaaaaaaaaaaaaaa", "rr rr", "wrr\twrr",
 		"a-scheduler-name-that-is-far-too-long-for-the-sixteen-byte-limit",
 	};
@@ -861,6 +861,12 @@ static void put_service(bool full, bool drop_required)
 			v = pick_timeout(30 * 86400);
 			put_u32(L4LB_SVC_A_IDLE_TIMEOUT, v);
 			desc_add(" idle=%u", v);
+		}
+		/* sh's and mh's flags (1, 2), on any scheduler, and others. */
+		if (one_in(3)) {
+			v = one_in(8) ? (uint32_t)rnd64() : rnd(4);
+			put_u32(L4LB_SVC_A_SCHED_FLAGS, v);
+			desc_add(" schedflags=%#x", v);
 		}
 		/* Reply-only attributes: the kernel must refuse them, with a message. */
 		if (one_in(20)) {
@@ -1160,8 +1166,7 @@ static const char *ipvs_pick_sched(void)
 {
 	/* IPVS's schedulers that l4lb lacks: ENOENT, as from IPVS. */
 	static const char *const other[] = {
-		"sh", "dh", "mh", "sed", "nq", "fo", "ovf", "lblc", "lblcr",
-		"twos",
+		"dh", "sed", "nq", "fo", "ovf", "lblc", "lblcr", "twos",
 	};
 
 	if (one_in(6))

@@ -149,6 +149,7 @@ static const struct field {
 	{ true, L4LB_SVC_A_NETMASK, "netmask", K_MASK },
 	{ true, L4LB_SVC_A_IDLE_TIMEOUT, "idle", K_U32 },
 	{ true, L4LB_SVC_A_PREFIXLEN, "prefixlen", K_U8 },
+	{ true, L4LB_SVC_A_SCHED_FLAGS, "schedflags", K_U32 },
 	{ false, L4LB_DEST_A_AF, "af", K_U16 },
 	{ false, L4LB_DEST_A_ADDR, "addr", K_ADDR },
 	{ false, L4LB_DEST_A_PORT, "port", K_BE16 },

@@ -229,6 +229,25 @@ want_rc 0
 want_log "SET_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 flags=1 timeout=360 }"
 end
 
+begin "-A -b sends the scheduler flags"
+run -A -t 10.0.0.1:80 -s mh -b mh-fallback,mh-port
+want_rc 0
+want_log "NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 sched=mh schedflags=3 }"
+end
+
+begin "-E -b '' sends no scheduler flags, to clear them"
+run -E -t 10.0.0.1:80 -b ''
+want_rc 0
+want_log "SET_SERVICE ack service{ af=2 proto=6 addr=10.0.0.1 port=80 schedflags=0 }"
+end
+
+begin "-b of another scheduler is a usage error, nothing sent"
+run -A -t 10.0.0.1:80 -s sh -b mh-port
+want_rc 2
+want_err "ipvsctl: -b (--sched-flags) mh-... flags are for -s mh, not sh"
+want_log ""
+end
+
 begin "-D sends the key only"
 run -D -t 10.0.0.1:80
 want_rc 0
@@ -448,6 +467,16 @@ NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.2 port=443 sched=wrr flags=1 t
 NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.2 port=443 } dest{ af=2 addr=192.168.1.4 port=443 fwd=3 weight=3 }
 NEW_SERVICE ack service{ af=2 proto=17 addr=10.0.0.1 port=53 sched=rr idle=30 }"
 want_sends "sendmsg 6"
+end
+
+begin "-R reads ipvsadm -Sn's scheduler flags"
+printf '%s\n' "-A -t 10.0.0.3:80 -s mh -p 360 -b mh-fallback,mh-port" \
+	"-a -t 10.0.0.3:80 -r 192.168.1.2:80 -g -w 1" >"$TMP/flags"
+IN=$TMP/flags run -R
+want_rc 0
+want_err ""
+want_log "NEW_SERVICE ack service{ af=2 proto=6 addr=10.0.0.3 port=80 sched=mh flags=1 timeout=360 schedflags=3 }
+NEW_DEST ack service{ af=2 proto=6 addr=10.0.0.3 port=80 } dest{ af=2 addr=192.168.1.2 port=80 fwd=3 weight=1 }"
 end
 
 begin "-R: a parse error names the line and sends nothing"

@@ -12,7 +12,10 @@
 #include <sys/socket.h>
 
 #include "fmt.h"
+#include "parse.h"
+#include "save.h"
 #include "show.h"
+#include "util.h"
 #include "test_util.h"
 
 static void check_number(uint64_t v, bool exact, const char *want)
@@ -229,7 +232,7 @@ static void test_show_services(void)
 	CAPTURE(out, show_services(f, &info, s + 1, 1, &json));
 	CHECK_STR(out,
 		  "[{\"protocol\":\"TCP\",\"address\":\"10.0.0.1\",\"port\":443,"
-		  "\"scheduler\":\"sh\",\"persistent\":true,\"timeout\":360,"
+		  "\"scheduler\":\"sh\",\"sched_flags\":[],\"persistent\":true,\"timeout\":360,"
 		  "\"netmask\":\"255.255.255.0\",\"idle_timeout\":0,\"servers\":[{"
 		  "\"address\":\"172.16.0.1\","
 		  "\"port\":443,\"forward\":\"Tunnel\",\"weight\":65535,\"active\":4000000000,"
@@ -499,11 +502,11 @@ static void test_show_ipv6(void)
 
 	CAPTURE(out, show_services(f, &info, s + 2, 2, &json));
 	CHECK(strstr(out, "[{\"protocol\":\"TCP\",\"address\":\"2001:db8::1\",\"port\":80,"
-			  "\"scheduler\":\"wlc\",\"persistent\":true,\"timeout\":300,"
+			  "\"scheduler\":\"wlc\",\"sched_flags\":[],\"persistent\":true,\"timeout\":300,"
 			  "\"prefix_length\":64,\"idle_timeout\":0,\"servers\":[{"
 			  "\"address\":\"2001:db8::10\",\"port\":80,\"forward\":\"Route\",") &&
 	      strstr(out, "{\"protocol\":\"TCP\",\"address\":\"2001:db8::1\",\"port\":443,"
-			  "\"scheduler\":\"wlc\",\"persistent\":true,\"timeout\":360,"
+			  "\"scheduler\":\"wlc\",\"sched_flags\":[],\"persistent\":true,\"timeout\":360,"
 			  "\"prefix_length\":128,\"idle_timeout\":0,\"servers\":[],") &&
 	      !strstr(out, "netmask"),
 	      "show: JSON IPv6 services have prefix_length, no netmask", "%s", out);
@@ -577,10 +580,67 @@ static void test_show_timeouts(void)
 	free(out);
 }
 
+/*
+ * Scheduler flags: listed, in JSON and saved where ipvsadm 1.31 puts them,
+ * and a saved line parses back to the same flags.
+ */
+static void test_sched_flags(void)
+{
+	struct list_opts text = { 0 }, json = { .json = true };
+	struct svc_entry s[2] = {
+		{ .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80, .sched = "mh",
+		  .sched_flags = L4LB_SVC_SCHED_F_FALLBACK | L4LB_SVC_SCHED_F_PORT,
+		  .netmask = 0xffffffffu },
+		{ .af = AF_INET, .protocol = IPPROTO_UDP, .port = 53, .sched = "sh",
+		  .sched_flags = L4LB_SVC_SCHED_F_PORT, .flags = L4LB_SVC_F_PERSISTENT,
+		  .timeout = 360, .netmask = htonl(0xffffff00), .idle_timeout = 30 },
+	};
+	char *argv[] = { "ipvsctl", "-A", "-t", "10.0.0.1:80", "-s", "mh", "-b",
+			 "mh-fallback,mh-port", NULL };
+	char *out = NULL, err[256], buf[64];
+	struct request req;
+	int rc;
+
+	v4(s[0].addr, "10.0.0.1");
+	v4(s[1].addr, "10.0.0.1");
+	CAPTURE(out, show_services(f, &info, s, 2, &text));
+	CHECK_STR(out,
+		  "l4lb version 0.1.0 (size=4096)\n"
+		  "Prot LocalAddress:Port Scheduler Flags\n"
+		  "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		  "TCP  10.0.0.1:80 mh (mh-fallback,mh-port)\n"
+		  "UDP  10.0.0.1:53 sh (sh-port) persistent 360 mask 255.255.255.0 idle 30\n",
+		  "show: scheduler flags in parentheses after the scheduler, as ipvsadm");
+	free(out);
+
+	CAPTURE(out, show_services(f, &info, s, 2, &json));
+	CHECK(strstr(out, "\"scheduler\":\"mh\",\"sched_flags\":[\"mh-fallback\",\"mh-port\"],") &&
+	      strstr(out, "\"scheduler\":\"sh\",\"sched_flags\":[\"sh-port\"],"),
+	      "show: JSON scheduler flags as -b names them", "%s", out);
+	free(out);
+
+	CAPTURE(out, save_services(f, s, 2));
+	CHECK_STR(out,
+		  "-A -t 10.0.0.1:80 -s mh -b mh-fallback,mh-port\n"
+		  "-A -u 10.0.0.1:53 -s sh -p 360 -M 255.255.255.0 -b sh-port --idle-timeout 30\n",
+		  "save: -b after persistence, before the extension, as ipvsadm -Sn");
+	free(out);
+
+	rc = parse_args(ARRAY_SIZE(argv) - 1, argv, &req, err, sizeof(err));
+	CHECK(!rc && (req.opts & OPT_SCHED_FLAGS) && req.svc.sched_flags == s[0].sched_flags,
+	      "save: a saved -b parses back", "rc %d '%s' flags %u", rc, err, req.svc.sched_flags);
+
+	CHECK_STR(fmt_sched_flags(buf, sizeof(buf), "wlc", L4LB_SVC_SCHED_F_FALLBACK),
+		  "flag-1", "fmt: another scheduler's flag as ipvsadm names it");
+	CHECK_STR(fmt_sched_flags(buf, sizeof(buf), "mh", 0), "",
+		  "fmt: no scheduler flags, no text");
+}
+
 void run_show_tests(void)
 {
 	test_show_services();
 	test_show_rate_idle();
+	test_sched_flags();
 	test_show_conns();
 	test_show_templates();
 	test_show_ipv6();

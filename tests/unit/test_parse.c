@@ -61,6 +61,21 @@ static const struct parse_case cases[] = {
 	{ "idle timeout after persistence, --opt=value",
 	  ARGS("-A", "-t", "10.0.0.1:443", "-p", "--idle-timeout=4294967295"), 0,
 	  "cmd=-A svc=TCP:10.0.0.1:443 sched=wlc persist=360 idle=4294967295" },
+	{ "mh with both scheduler flags, as ipvsadm -S writes them",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-s", "mh", "-b", "mh-fallback,mh-port"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:80 sched=mh schedflags=3" },
+	{ "sh port flag, long option, -b before -s",
+	  ARGS("-A", "-u", "10.0.0.1:53", "--sched-flags=sh-port", "-s", "sh"), 0,
+	  "cmd=-A svc=UDP:10.0.0.1:53 sched=sh schedflags=2" },
+	{ "edit: scheduler flags alone, the kernel checks the scheduler",
+	  ARGS("-E", "-t", "10.0.0.1:80", "-b", "mh-fallback"), 0,
+	  "cmd=-E svc=TCP:10.0.0.1:80 schedflags=1" },
+	{ "empty words in the flag list are skipped, as by ipvsadm",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-s", "mh", "-b", ",mh-port,"), 0,
+	  "cmd=-A svc=TCP:10.0.0.1:80 sched=mh schedflags=2" },
+	{ "edit: an empty list clears the scheduler flags",
+	  ARGS("-E", "-t", "10.0.0.1:80", "-b", ""), 0,
+	  "cmd=-E svc=TCP:10.0.0.1:80 schedflags=0" },
 
 	/* Real servers. */
 	{ "add server: port, -g and weight 1 default",
@@ -377,6 +392,21 @@ static const struct usage_case usage_cases[] = {
 	{ "IPv6 prefix length for an IPv4 service, -M first",
 	  ARGS("-E", "-M", "64", "-t", "10.0.0.1:80"),
 	  "bad netmask '64' for an IPv4 service (expected a contiguous mask like 255.255.255.0, or 0..32; longer prefixes are for IPv6 services)" },
+	{ "scheduler flag of mh for the default scheduler",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-b", "mh-port"),
+	  "-b (--sched-flags) mh-... flags are for -s mh, not wlc" },
+	{ "scheduler flag of sh for mh",
+	  ARGS("-E", "-t", "10.0.0.1:80", "-s", "mh", "-b", "sh-fallback"),
+	  "-b (--sched-flags) sh-... flags are for -s sh, not mh" },
+	{ "scheduler flags of two schedulers",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-s", "sh", "-b", "sh-port,mh-port"),
+	  "scheduler flags of sh and mh in one list 'sh-port,mh-port': a service has one scheduler" },
+	{ "unknown scheduler flag",
+	  ARGS("-A", "-t", "10.0.0.1:80", "-s", "mh", "-b", "mh-fallback,flag-3"),
+	  "bad scheduler flag 'flag-3' (expected sh-fallback, sh-port, mh-fallback or mh-port)" },
+	{ "scheduler flags on a real server",
+	  ARGS("-a", "-t", "10.0.0.1:80", "-r", "192.168.1.2", "-b", "sh-port"),
+	  "option -b (--sched-flags) is not valid with -a (--add-server)" },
 	{ "IPv6 prefix length without persistence on add",
 	  ARGS("-A", "-t", "[2001:db8::1]:80", "-M", "64"),
 	  "-M (--netmask) only applies to persistent services: add -p" },
@@ -412,6 +442,8 @@ static void describe(const struct request *req, char *buf, size_t len)
 		ADD(" mask=%s", inet_ntop(AF_INET, &req->svc.netmask, a, sizeof(a)));
 	if (req->opts & OPT_IDLE)
 		ADD(" idle=%u", req->svc.idle_timeout);
+	if (req->opts & OPT_SCHED_FLAGS)
+		ADD(" schedflags=%u", req->svc.sched_flags);
 	if (dest_cmd)
 		ADD(" dest=%s", fmt_addr_port(a, sizeof(a), req->dest.af, req->dest.addr,
 					      req->dest.port));

@@ -57,6 +57,20 @@ for i in 1 2 3; do
 	klog_check "kernel log clean after load/unload #$i"
 done
 
+section "mh_table_size"
+klog_mark
+rc=0
+out=$("$L4LB_ROOT/scripts/insmod" "$L4LB_KO" mh_table_size=4096 2>&1) || rc=$?
+check "insmod mh_table_size=4096 fails: not a prime ($out)" test "$rc" != 0
+check_match "... and the kernel log says why" \
+	'l4lb: mh_table_size=4096: must be a prime from 251 to 1048576' "$(klog_since_mark)"
+check_rc "insmod mh_table_size=4093" 0 "$L4LB_ROOT/scripts/insmod" "$L4LB_KO" mh_table_size=4093
+check_eq "the parameter reads 4093" 4093 "$(cat /sys/module/l4lb/parameters/mh_table_size)"
+check_rc "an mh service on the 4093-slot table" 0 "$IPVSCTL" -A -t 10.1.1.1:80 -s mh
+check_rc "... with a server" 0 "$IPVSCTL" -a -t 10.1.1.1:80 -r 192.168.7.2:80 -m
+check_rc "rmmod" 0 rmmod l4lb
+klog_check "kernel log clean after mh_table_size"
+
 section "scheduler selftests"
 # L4LB_DEBUG=1 builds run them at load: make test builds one beside the
 # module (make module-debug); under the debug kernel the module is one
@@ -277,8 +291,8 @@ done <<'EOF'
 -a -t 10.1.1.1:80 -r 192.168.7.2:8080 -m -w 5|real server already exists
 -e -t 10.1.1.1:80 -r 192.168.7.9:8080 -m -w 2|no such real server in this service
 -d -t 10.1.1.1:80 -r 192.168.7.9:8080|no such real server in this service
--A -t 10.1.1.2:80 -s foo|unknown scheduler (known: rr, wrr, lc, wlc)
--E -t 10.1.1.1:80 -s sed|unknown scheduler (known: rr, wrr, lc, wlc)
+-A -t 10.1.1.2:80 -s foo|unknown scheduler (known: rr, wrr, lc, wlc, sh, mh)
+-E -t 10.1.1.1:80 -s sed|unknown scheduler (known: rr, wrr, lc, wlc, sh, mh)
 -A -t 224.0.0.1:80|service address must be a unicast address
 -A -u 255.255.255.255:53|service address must be a unicast address
 -a -t 10.1.1.1:80 -r 127.0.0.1:8080 -m|real server address must be a non-loopback unicast address

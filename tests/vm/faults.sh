@@ -351,17 +351,21 @@ klog_check "(c) kernel log clean"
 section "(d) $EDITS scheduler and weight edits while a client keeps going"
 klog_mark
 svc 91 wlc 192.168.1.2:9001 192.168.2.2:9001 192.168.3.2:9001
-# The edits, in batches for ipvsctl -R: scheduler changes (all four),
+# The edits, in batches for ipvsctl -R: scheduler changes (all six; sh
+# and mh with fallback, so that a server at weight 0 refuses no client,
+# and port, so that the client's connections spread; their tables are
+# rebuilt outside sched_lock while the client picks from the old ones),
 # weights 0-20 (s1 never 0, so some server is always there), and a fourth
 # server s3:9002 added and deleted. That one comes at weight 0, so no
 # client connection is on it: a deleted server's connections have their
 # packets dropped (nat.sh and (a) test that), which is no edit's fault.
 gen_edits() {
-	local i r s w extra=0 scheds=(rr wrr lc wlc)
+	local i r s w extra=0
+	local scheds=(rr wrr lc wlc "sh -b sh-fallback,sh-port" "mh -b mh-fallback,mh-port")
 	for ((i = 0; i < EDITS; i++)); do
 		r=$((RANDOM % 10))
 		if [ $r -lt 3 ]; then
-			echo "-E -t $VIP:91 -s ${scheds[RANDOM % 4]}"
+			echo "-E -t $VIP:91 -s ${scheds[RANDOM % 6]}"
 		elif [ $r -lt 4 ]; then
 			if [ $extra = 0 ]; then
 				echo "-a -t $VIP:91 -r 192.168.3.2:9002 -m -w 0"

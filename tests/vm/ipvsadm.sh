@@ -24,8 +24,9 @@
 #
 #  Every real server sN runs busybox httpd on :8080 answering "serverN".
 #  Services on the VIP, all NAT to :8080: TCP :80 rr, :90 wrr 1,2,3 (then
-#  -E rr), :91 rr persistent, :93 rr (weight 0, -d), UDP :70 from ipvsctl,
-#  and TCP [2001:db8:f::100]:80 rr over the servers' IPv6 addresses.
+#  -E rr), :91 rr persistent, :93 rr (weight 0, -d), :94 mh with scheduler
+#  flags, UDP :70 from ipvsctl, and TCP [2001:db8:f::100]:80 rr over the
+#  servers' IPv6 addresses.
 #
 #  IPVS's /proc files (src/ipvs_proc.c) are compared with in-tree ip_vs's
 #  for one table (proc_config: TCP :85, :86 persistent, [VIP6]:85
@@ -241,6 +242,13 @@ check_match "IPVS: unknown scheduler refused (ENOENT)" \
 check_rc "IPVS takes an upper threshold (-x 10)" 0 \
 	adm -a -t $VIP:83 -r 192.168.1.2:8080 -m -x 10
 check_rc "IPVS takes a fwmark service (-f 1)" 0 adm -A -f 1 -s rr
+adm -A -t $VIP:94 -s mh -b mh-fallback,mh-port
+IPVS_SAYS[mh]=$(adm_ln | grep -F ':94 ')
+IPVS_SAYS[mh_save]=$(adm -Sn | grep -F ':94 ')
+check_eq "IPVS lists mh's scheduler flags" \
+	"TCP  10.0.0.100:94 mh (mh-fallback,mh-port)" "${IPVS_SAYS[mh]}"
+check_rc "IPVS takes scheduler flag 1 for rr (-b flag-1), unused" 0 \
+	adm -A -t $VIP:95 -s rr -b flag-1
 
 klog_mark
 rc=0
@@ -415,6 +423,30 @@ check_eq "weight 0: new connections skip s2: 3/3" \
 check_rc "-d s3" 0 adm -d -t $VIP:93 -r 192.168.3.2:8080
 check_eq "-d: s3 is gone, s2 drained: all to s1" \
 	"server1=4" "$(tally_curl 4 "http://$VIP:93/")"
+
+# ================================================ scheduler flags (-b)
+section "mh with -b mh-fallback,mh-port"
+adm -A -t $VIP:94 -s mh -b mh-fallback,mh-port
+for i in 1 2 3; do adm -a -t $VIP:94 -r "192.168.$i.2:8080" -m; done
+check_eq "ipvsadm -Ln lists the flags as against IPVS" \
+	"${IPVS_SAYS[mh]}" "$(adm_ln | grep -F ':94 ')"
+check_eq "ipvsadm -Sn writes them as against IPVS" \
+	"${IPVS_SAYS[mh_save]}" "$(adm -Sn | grep -F -- '-A -t 10.0.0.100:94 ')"
+check_text "ipvsctl -Ln lists the same" "$(adm_ln | tail -n +2)" \
+	"$(vs d -Ln | tail -n +2)"
+check_match "mh-port: one client's 12 connections spread" \
+	'^server[123]=[0-9]+ server[123]=[0-9]+' "$(tally_curl 12 "http://$VIP:94/")"
+check_rc "-E -s mh without -b clears the flags, as with IPVS" 0 adm -E -t $VIP:94 -s mh
+check_match "... and ipvsadm lists none" '(^|
+)TCP  10\.0\.0\.100:94 mh($|
+)' "$(adm_ln)"
+check_match "-E -b mh-port from ipvsctl, seen by ipvsadm" \
+	'(^|
+)TCP  10\.0\.0\.100:94 mh \(mh-port\)($|
+)' "$(vs d -E -t $VIP:94 -b mh-port && adm_ln)"
+check_match "scheduler flag 1 on rr: refused, where IPVS keeps it unused" \
+	'^rc=[1-9][0-9]*: ' "$(adm_err -A -t $VIP:95 -s rr -b flag-1)"
+check_no_match "... and not added" ':95 ' "$(adm_ln)"
 
 # ========================================================= persistence
 section "persistence (-p)"

@@ -342,6 +342,64 @@ test_persistence() {
 		"$(vs d -Lnc | grep -F "[$VIP6]:9108 ")"
 }
 
+# sh and mh: which server a client gets, from its address (and with the
+# port flag its port), and what weight 0 does with and without fallback.
+test_hashing() {
+	local sched port got a b one other num
+
+	for sched in sh mh; do
+		section "$sched: a client keeps its server; -b $sched-port, $sched-fallback"
+		port=9120
+		[ "$sched" = sh ] || port=9121
+		service -t "$port" "$sched"
+		got=$(from_each "$VIP" "$port" 10.0.0.2 10.0.0.3)
+		check_match "$sched: each of two clients keeps one server, 3 times" \
+			'^(s[123]) (s[123]) \1 \2 \1 \2$' "$got"
+		read -r one other _ <<< "$got"
+
+		vs d -E -t "$VIP:$port" -b "$sched-port"
+		check_match "$sched: -Ln lists the flag as ipvsadm does" \
+			"^TCP  $VIP:$port $sched \\($sched-port\\)$" \
+			"$(vs d -Ln -t "$VIP:$port" | sed -n 4p)"
+		got=$(agent c tcp 12 "$VIP" "$port")
+		a=$(tally ${got#ok })
+		check_match "$sched-port: one client's 12 source ports spread" \
+			'^s[123]=[0-9]+ s[123]=[0-9]+' "$a"
+
+		vs d -E -t "$VIP:$port" -b ''
+		num=${one#s}
+		vs d -e -t "$VIP:$port" -r "192.168.$num.2:9000" -m -w 0
+		check_match "$sched: its server at weight 0, no fallback: refused" \
+			'^err ECONNREFUSED ' "$(agent c connect "$VIP" "$port")"
+		if [ "$other" != "$one" ]; then
+			got=$(from_each "$VIP" "$port" 10.0.0.3)
+			check_eq "$sched: the other client stays on its server" \
+				"$other $other $other" "$got"
+		fi
+		vs d -E -t "$VIP:$port" -b "$sched-fallback"
+		got=$(agent c tcp 3 "$VIP" "$port")
+		b=$(tally ${got#ok })
+		check_match "$sched-fallback: the client moves to one other server" \
+			'^s[123]=3$' "$b"
+		check_no_match "$sched-fallback: not to the one at weight 0" "^$one=" "$b"
+		check_match "$sched: -S writes -b as ipvsadm -Sn" \
+			"^-A -t $VIP:$port -s $sched -b $sched-fallback$" \
+			"$(vs d -S -n | grep -F -- "-A -t $VIP:$port ")"
+		check_match "$sched: --json lists the flag" \
+			"\"scheduler\": *\"$sched\", *\"sched_flags\": *\\[\"$sched-fallback\"\\]" \
+			"$(vs d -Ln --json -t "$VIP:$port")"
+	done
+	vs d -E -t "$VIP:9121" -s sh
+	check_match "mh to sh: the flags carry over" "^TCP  $VIP:9121 sh \\(sh-fallback\\)$" \
+		"$(vs d -Ln -t "$VIP:9121" | sed -n 4p)"
+	vs d -E -t "$VIP:9121" -s rr
+	check_match "sh to rr: the flags go with sh" "^TCP  $VIP:9121 rr$" \
+		"$(vs d -Ln -t "$VIP:9121" | sed -n 4p)"
+	check_match "a flag for rr is refused, the kernel says why" \
+		'scheduler flags \(fallback, port\) are only for the sh and mh schedulers' \
+		"$(vs d -E -t "$VIP:9121" -b sh-port 2>&1)"
+}
+
 test_save_restore() {
 	local saved again out
 
@@ -469,7 +527,7 @@ load_module ipvs_abi=1
 klog_mark
 run_tests test_sysctl_ranges test_expire_nodest@ipvsadm test_conn_max \
 	test_timeouts_sloppy test_idle_timeout test_conn_reuse@ipvsadm \
-	test_persistence@ipvsadm test_save_restore test_ipv6@ipvsadm \
+	test_persistence@ipvsadm test_hashing test_save_restore test_ipv6@ipvsadm \
 	test_stats_rates_json
 vs d -C
 unload_module

@@ -39,6 +39,9 @@ static int put_service(struct nl_msg *msg, const struct request *req, bool key_o
 		if ((req->opts & OPT_IDLE) &&
 		    nla_put_u32(msg, L4LB_SVC_A_IDLE_TIMEOUT, s->idle_timeout))
 			return -1;
+		if ((req->opts & OPT_SCHED_FLAGS) &&
+		    nla_put_u32(msg, L4LB_SVC_A_SCHED_FLAGS, s->sched_flags))
+			return -1;
 	}
 	nla_nest_end(msg, nest);
 	return 0;

@@ -47,6 +47,7 @@ static const struct nla_policy svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_NR_DESTS]	= { .type = NLA_U32 },
 	[L4LB_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
 	[L4LB_SVC_A_PREFIXLEN]	= { .type = NLA_U8 },
+	[L4LB_SVC_A_SCHED_FLAGS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -217,6 +218,7 @@ static int parse_svc_nest(struct nlattr *attr, void *arg)
 	s->netmask = tb[L4LB_SVC_A_NETMASK] ? nla_get_u32(tb[L4LB_SVC_A_NETMASK]) : 0xffffffffu;
 	s->prefixlen = tb[L4LB_SVC_A_PREFIXLEN] ? nla_get_u8(tb[L4LB_SVC_A_PREFIXLEN]) : 128;
 	s->idle_timeout = get_u32(tb[L4LB_SVC_A_IDLE_TIMEOUT]);
+	s->sched_flags = get_u32(tb[L4LB_SVC_A_SCHED_FLAGS]);
 	return parse_stats(tb[L4LB_SVC_A_STATS], &s->stats);
 }
 

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <linux/l4lb.h>
@@ -30,6 +31,27 @@ const char *fmt_number(char *buf, size_t len, uint64_t v, bool exact)
 	for (i = 0; i < 3 && v / div >= 100000; i++)
 		div *= 1000;
 	snprintf(buf, len, "%" PRIu64 "%c", v / div, suffix[i]);
+	return buf;
+}
+
+const char *fmt_sched_flags(char *buf, size_t len, const char *sched, uint32_t flags)
+{
+	static const char *const sh[] = { "fallback", "port" };
+	static const char *const other[] = { "flag-1", "flag-2" };
+	bool named = !strcmp(sched, "sh") || !strcmp(sched, "mh");
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(sh) && n < len; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		if (named)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s-%s", n ? "," : "",
+					      sched, sh[i]);
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+					      other[i]);
+	}
 	return buf;
 }
 

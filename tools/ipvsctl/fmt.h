@@ -28,6 +28,13 @@ const char *fmt_addr_port(char *buf, size_t len, uint16_t af, const uint8_t *add
 /* Seconds left as "mm:ss"; minutes may grow past two digits. */
 const char *fmt_expire(char *buf, size_t len, uint32_t msecs);
 
+/*
+ * Scheduler flags as ipvsadm names them, comma-separated: "mh-fallback,
+ * mh-port" for mh, "sh-..." for sh, "flag-1,flag-2" for another
+ * scheduler; "" for none.
+ */
+const char *fmt_sched_flags(char *buf, size_t len, const char *sched, uint32_t flags);
+
 const char *fmt_proto(uint8_t protocol);
 const char *fmt_fwd(uint8_t fwd);
 /* TCP state name; UDP flows have no state and print "UDP" like IPVS. */

@@ -57,6 +57,10 @@ const struct cli_opt cli_opts[] = {
 	{ "netmask", 'M', 0, required_argument, "NETMASK", CLI_OPTION,
 	  "persistence granularity: 255.255.255.0 or 24;\n"
 	  "for IPv6, a prefix length 1..128 (default 128)" },
+	{ "sched-flags", 'b', 0, required_argument, "FLAGS", CLI_OPTION,
+	  "scheduler flags, comma-separated: sh-fallback,\n"
+	  "sh-port with -s sh, mh-fallback, mh-port with\n"
+	  "-s mh; '' for none" },
 	{ "idle-timeout", LOPT_IDLE, 0, required_argument, "SECONDS", CLI_OPTION,
 	  "this service's idle timeout (TCP established and\n"
 	  "UDP); 0 = the global ones (--set)" },
@@ -97,7 +101,7 @@ const size_t cli_opts_count = ARRAY_SIZE(cli_opts);
  * the man page and the completion. The kernel, not ipvsctl, refuses an
  * unknown name, so that a newer module's schedulers can be used.
  */
-const char *const cli_scheds[] = { "rr", "wrr", "lc", "wlc" };
+const char *const cli_scheds[] = { "rr", "wrr", "lc", "wlc", "sh", "mh" };
 const size_t cli_scheds_count = ARRAY_SIZE(cli_scheds);
 
 /* "+": stop at the first non-option; ":": report a missing argument as ':'. */
@@ -209,7 +213,7 @@ void print_usage(FILE *f)
 {
 	fputs("Usage:\n"
 	      "  ipvsctl -A|-E -t|-u VIP:PORT [-s SCHEDULER] [-p [TIMEOUT]] [-M NETMASK]\n"
-	      "          [--idle-timeout SECONDS]\n"
+	      "          [-b FLAGS] [--idle-timeout SECONDS]\n"
 	      "  ipvsctl -D -t|-u VIP:PORT\n"
 	      "  ipvsctl -a|-e -t|-u VIP:PORT -r RIP[:PORT] [-g|-i|-m] [-w WEIGHT]\n"
 	      "  ipvsctl -d -t|-u VIP:PORT -r RIP[:PORT]\n"

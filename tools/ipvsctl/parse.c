@@ -24,10 +24,12 @@ static const struct {
 } cmd_rules[] = {
 	[CMD_NONE]	= { "(none)", 0, 0 },
 	[CMD_ADD_SVC]	= { "-A (--add-service)",
-			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK | OPT_IDLE,
+			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK | OPT_IDLE |
+			    OPT_SCHED_FLAGS,
 			    OPT_SERVICE },
 	[CMD_EDIT_SVC]	= { "-E (--edit-service)",
-			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK | OPT_IDLE,
+			    OPT_SERVICE | OPT_SCHED | OPT_PERSIST | OPT_NETMASK | OPT_IDLE |
+			    OPT_SCHED_FLAGS,
 			    OPT_SERVICE },
 	[CMD_DEL_SVC]	= { "-D (--delete-service)", OPT_SERVICE, OPT_SERVICE },
 	[CMD_ADD_DEST]	= { "-a (--add-server)",
@@ -73,6 +75,7 @@ static const struct {
 	{ OPT_RATE,	"--rate" },
 	{ OPT_IDLE,	"--idle-timeout" },
 	{ OPT_TUN_TYPE,	"--tun-type" },
+	{ OPT_SCHED_FLAGS, "-b (--sched-flags)" },
 };
 
 const char *command_name(enum command cmd)
@@ -267,6 +270,53 @@ static int parse_prefixlen(const char *arg, uint8_t *plen, char *err, size_t err
 	return 0;
 }
 
+/*
+ * -b: ipvsadm's scheduler flags, comma-separated, each named after its
+ * scheduler: sh-fallback, sh-port, mh-fallback, mh-port. An empty list
+ * clears them (-E sends only what is given).
+ */
+static int parse_sched_flags(const char *arg, struct svc_spec *s, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		uint32_t flag;
+	} names[] = {
+		{ "fallback",	L4LB_SVC_SCHED_F_FALLBACK },
+		{ "port",	L4LB_SVC_SCHED_F_PORT },
+	};
+	const char *word = arg, *end;
+	size_t len, i;
+
+	s->sched_flags = 0;
+	s->sched_flags_of[0] = '\0';
+	for (; *word; word = *end ? end + 1 : end) {
+		end = strchr(word, ',');
+		if (!end)
+			end = word + strlen(word);
+		len = (size_t)(end - word);
+		/* Empty words are skipped, as ipvsadm's strtok() does. */
+		if (!len)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (len == 3 + strlen(names[i].name) &&
+			    (!strncmp(word, "sh-", 3) || !strncmp(word, "mh-", 3)) &&
+			    !strncmp(word + 3, names[i].name, len - 3))
+				break;
+		if (i == ARRAY_SIZE(names))
+			return fail(err, errlen,
+				    "bad scheduler flag '%.*s' (expected sh-fallback, sh-port, mh-fallback or mh-port)",
+				    (int)len, word);
+		if (s->sched_flags_of[0] && strncmp(word, s->sched_flags_of, 2))
+			return fail(err, errlen,
+				    "scheduler flags of sh and mh in one list '%s': a service has one scheduler",
+				    arg);
+		memcpy(s->sched_flags_of, word, 2);
+		s->sched_flags_of[2] = '\0';
+		s->sched_flags |= names[i].flag;
+	}
+	return 0;
+}
+
 static int set_cmd(struct request *req, enum command cmd, char *err, size_t errlen)
 {
 	if (req->cmd != CMD_NONE && req->cmd != cmd)
@@ -389,6 +439,12 @@ static int parse_opt(int c, int argc, char **argv, struct request *req, const ch
 		req->svc.timeout = v;
 		req->opts |= OPT_PERSIST;
 		return 0;
+	case 'b':
+		ret = parse_sched_flags(optarg, &req->svc, err, errlen);
+		if (ret)
+			return ret;
+		req->opts |= OPT_SCHED_FLAGS;
+		return 0;
 	case 'M':
 		/* A mask or a prefix length: the service's family decides, later. */
 		*netmask = optarg;
@@ -506,11 +562,23 @@ static int check_request(struct request *req, const char *netmask, char *err, si
 
 	switch (req->cmd) {
 	case CMD_ADD_SVC:
-		if (!(req->opts & OPT_SCHED))
+	case CMD_EDIT_SVC:
+		if (req->cmd == CMD_ADD_SVC && !(req->opts & OPT_SCHED))
 			strcpy(req->svc.sched, DEFAULT_SCHED);
-		if ((req->opts & OPT_NETMASK) && !(req->opts & OPT_PERSIST))
+		if (req->cmd == CMD_ADD_SVC && (req->opts & OPT_NETMASK) &&
+		    !(req->opts & OPT_PERSIST))
 			return fail(err, errlen,
 				    "-M (--netmask) only applies to persistent services: add -p");
+		/*
+		 * As ipvsadm: an sh- flag needs -s sh, an mh- one -s mh. Without
+		 * -s, -E leaves the kernel to hold the flags to the scheduler.
+		 */
+		if (req->svc.sched_flags_of[0] && req->svc.sched[0] &&
+		    strcmp(req->svc.sched, req->svc.sched_flags_of))
+			return fail(err, errlen,
+				    "-b (--sched-flags) %s-... flags are for -s %s, not %s",
+				    req->svc.sched_flags_of, req->svc.sched_flags_of,
+				    req->svc.sched);
 		break;
 	case CMD_ADD_DEST:
 	case CMD_EDIT_DEST:

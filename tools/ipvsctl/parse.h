@@ -55,6 +55,7 @@ enum {
 	OPT_RATE	= 1 << 13,	/* --rate */
 	OPT_IDLE	= 1 << 14,	/* --idle-timeout */
 	OPT_TUN_TYPE	= 1 << 15,	/* --tun-type ipip */
+	OPT_SCHED_FLAGS	= 1 << 16,	/* -b */
 };
 
 struct svc_spec {
@@ -64,6 +65,8 @@ struct svc_spec {
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;			/* L4LB_SVC_F_* */
+	uint32_t sched_flags;		/* -b: L4LB_SVC_SCHED_F_* */
+	char sched_flags_of[3];		/* -b's scheduler, "sh" or "mh", or "" */
 	uint32_t timeout;		/* persistence, seconds */
 	uint32_t netmask;		/* AF_INET: -M, network byte order */
 	uint8_t prefixlen;		/* AF_INET6: -M, 1..128 */

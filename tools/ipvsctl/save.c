@@ -4,6 +4,7 @@
  * out like ipvsadm -Sn so that files move between the two tools, e.g.
  *
  *   -A -t 10.0.0.1:80 -s wlc -p 360 -M 255.255.255.0
+ *   -A -t 10.0.0.2:80 -s mh -b mh-fallback,mh-port
  *   -a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 1
  *
  * Pure formatting from decoded structs, so the unit tests link it.
@@ -38,6 +39,7 @@ static const char *fwd_switch(uint8_t fwd)
 static void save_service(FILE *f, const struct svc_entry *s)
 {
 	char vip[FMT_ADDR_LEN], rip[FMT_ADDR_LEN], mask[FMT_ADDR_LEN];
+	char sflags[64];
 	size_t i;
 
 	fmt_addr_port(vip, sizeof(vip), s->af, s->addr, s->port);
@@ -48,6 +50,10 @@ static void save_service(FILE *f, const struct svc_entry *s)
 		if (svc_has_mask(s))
 			fprintf(f, " -M %s", svc_mask(mask, sizeof(mask), s));
 	}
+	/* Where ipvsadm -S puts it: after persistence. */
+	if (s->sched_flags)
+		fprintf(f, " -b %s", fmt_sched_flags(sflags, sizeof(sflags), s->sched,
+						      s->sched_flags));
 	/* Our extension goes last, and only when set, so plain lines stay ipvsadm's. */
 	if (s->idle_timeout)
 		fprintf(f, " --idle-timeout %u", s->idle_timeout);

@@ -116,6 +116,7 @@ const char *svc_mask(char *buf, size_t len, const struct svc_entry *s)
 static void text_service(FILE *f, const struct svc_entry *s, const struct list_opts *o)
 {
 	char ap[FMT_ADDR_LEN], label[FMT_ADDR_LEN + 8], mask[FMT_ADDR_LEN];
+	char sflags[64];
 	size_t i;
 
 	fmt_addr_port(ap, sizeof(ap), s->af, s->addr, s->port);
@@ -124,6 +125,10 @@ static void text_service(FILE *f, const struct svc_entry *s, const struct list_o
 		text_num_row(f, label, &s->stats, o);
 	} else {
 		fprintf(f, "%s %s", label, s->sched);
+		/* As ipvsadm: "mh (mh-fallback,mh-port)", before persistence. */
+		if (s->sched_flags)
+			fprintf(f, " (%s)", fmt_sched_flags(sflags, sizeof(sflags), s->sched,
+							    s->sched_flags));
 		if (s->flags & L4LB_SVC_F_PERSISTENT) {
 			fprintf(f, " persistent %u", s->timeout);
 			if (svc_has_mask(s))
@@ -159,7 +164,7 @@ static void json_stats(FILE *f, const struct l4lb_stats *s)
 
 static void json_service(FILE *f, const struct svc_entry *s)
 {
-	char a[FMT_ADDR_LEN];
+	char a[FMT_ADDR_LEN], sflags[64], *flag, *save;
 	size_t i;
 
 	fprintf(f, "{\"protocol\":");
@@ -168,6 +173,16 @@ static void json_service(FILE *f, const struct svc_entry *s)
 	json_string(f, fmt_addr(a, sizeof(a), s->af, s->addr));
 	fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
 	json_string(f, s->sched);
+	/* The flags as -b names them, one string each. */
+	fprintf(f, ",\"sched_flags\":[");
+	fmt_sched_flags(sflags, sizeof(sflags), s->sched, s->sched_flags);
+	for (i = 0, flag = strtok_r(sflags, ",", &save); flag;
+	     i++, flag = strtok_r(NULL, ",", &save)) {
+		if (i)
+			fputc(',', f);
+		json_string(f, flag);
+	}
+	fputc(']', f);
 	if (s->flags & L4LB_SVC_F_PERSISTENT && s->af == AF_INET6) {
 		fprintf(f, ",\"persistent\":true,\"timeout\":%u,\"prefix_length\":%u",
 			s->timeout, s->prefixlen);

@@ -46,6 +46,7 @@ struct svc_entry {
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;
+	uint32_t sched_flags;		/* L4LB_SVC_SCHED_F_* */
 	uint32_t timeout;
 	uint32_t netmask;		/* AF_INET, network byte order */
 	uint8_t prefixlen;		/* AF_INET6, 1..128 */

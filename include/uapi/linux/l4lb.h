@@ -71,7 +71,7 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_PROTOCOL,	/* u8: IPPROTO_TCP or IPPROTO_UDP */
 	L4LB_SVC_A_ADDR,	/* binary: union nf_inet_addr (16 bytes) */
 	L4LB_SVC_A_PORT,	/* be16 */
-	L4LB_SVC_A_SCHED_NAME,	/* string: rr, wrr, lc, wlc */
+	L4LB_SVC_A_SCHED_NAME,	/* string: rr, wrr, lc, wlc, sh, mh */
 	L4LB_SVC_A_FLAGS,	/* u32: L4LB_SVC_F_* */
 	L4LB_SVC_A_TIMEOUT,	/* u32 seconds: persistence */
 	L4LB_SVC_A_NETMASK,	/* be32: persistence granularity (AF_INET) */
@@ -85,6 +85,11 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_PREFIXLEN,	/* u8: persistence granularity of an
 				 * AF_INET6 service, a prefix length
 				 * 1..128; AF_INET ones use NETMASK
+				 */
+	L4LB_SVC_A_SCHED_FLAGS,	/* u32: scheduler flags, sh and mh
+				 * only (L4LB_SVC_SCHED_F_FALLBACK,
+				 * _PORT); a change of scheduler without
+				 * it keeps those the new one takes
 				 */
 	__L4LB_SVC_A_MAX
 };
@@ -102,6 +107,15 @@ enum l4lb_fwd_method {
 #define L4LB_WEIGHT_MAX		65535
 
 #define L4LB_SVC_F_PERSISTENT	0x1
+
+/*
+ * Scheduler flags (L4LB_SVC_A_SCHED_FLAGS) of the hashing schedulers,
+ * ipvsadm's -b sh-fallback,sh-port and mh-fallback,mh-port.
+ */
+/* A client whose server has weight 0 goes to another, not refused. */
+#define L4LB_SVC_SCHED_F_FALLBACK	0x1
+/* Hash the client's port with its address: its flows spread. */
+#define L4LB_SVC_SCHED_F_PORT		0x2
 
 /* A persistence template: client (network) -> server, no real flow. */
 #define L4LB_CONN_F_TEMPLATE	0x1
