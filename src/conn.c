@@ -195,25 +195,38 @@ static bool l4lb_conn_closed(const struct l4lb_conn *cp)
 /*
  * Take a place under net.l4lb.conn_max for a new flow. The count is per
  * CPU, folded into the shared total every L4LB_CONN_BATCH flows, so CPUs
- * opening flows at once do not all write one cache line. The place is
- * taken first and then checked, exactly once the count is near the limit
- * (__percpu_counter_compare() sums the CPUs then): CPUs that both saw
- * room for one more flow cannot both keep it. The one check of conn_max,
- * made before scheduling, so a full table costs no pick.
+ * opening flows at once do not all write one cache line. Far below the
+ * limit the folded total is enough. Near it the CPUs are summed: a full
+ * table refuses without touching the count (so a flood at the limit
+ * never shows it above), else the place is taken and checked again,
+ * with a full barrier between, so that of two CPUs racing for the last
+ * place at least one sees the other's (each one's store must be visible
+ * before it reads the others': a lock in the sum would not order that).
+ * The one check of conn_max, made before scheduling, so a full table
+ * costs no pick.
  */
 #define L4LB_CONN_BATCH	64
 
 bool l4lb_conn_reserve(struct l4lb_net *ln)
 {
 	int max = READ_ONCE(ln->sysctl.conn_max);
+	s64 near;
 
-	percpu_counter_add_batch(&ln->nr_conns, 1, L4LB_CONN_BATCH);
-	if (max && __percpu_counter_compare(&ln->nr_conns, max,
-					    L4LB_CONN_BATCH) > 0) {
-		l4lb_conn_unreserve(ln);
-		return false;
+	/* The folded total is off by less than a batch per CPU. */
+	near = (s64)max - L4LB_CONN_BATCH * num_online_cpus();
+	if (!max || percpu_counter_read(&ln->nr_conns) < near) {
+		percpu_counter_add_batch(&ln->nr_conns, 1, L4LB_CONN_BATCH);
+		return true;
 	}
-	return true;
+	if (percpu_counter_sum(&ln->nr_conns) >= max)
+		return false;
+	percpu_counter_add_batch(&ln->nr_conns, 1, L4LB_CONN_BATCH);
+	/* Our place before their counts: pairs with another CPU's here. */
+	smp_mb();
+	if (percpu_counter_sum(&ln->nr_conns) <= max)
+		return true;
+	l4lb_conn_unreserve(ln);
+	return false;
 }
 
 void l4lb_conn_unreserve(struct l4lb_net *ln)
