@@ -48,6 +48,10 @@ extern const struct l4lb_sched_ops l4lb_sched_wlc;
 extern const struct l4lb_sched_ops l4lb_sched_sh;
 extern const struct l4lb_sched_ops l4lb_sched_mh;
 
+/* sched_mh.c: an mh table's slots, mh_table_size (this by default). */
+#define L4LB_MH_SIZE_DEFAULT	65537
+unsigned int l4lb_mh_table_size(void);
+
 const struct l4lb_sched_ops *l4lb_sched_find(const char *name);
 size_t l4lb_sched_names(char *buf, size_t size);
 int l4lb_sched_rebuild(struct l4lb_service *svc,

@@ -47,7 +47,7 @@
 #define L4LB_MH_SIZE_MIN	251
 #define L4LB_MH_SIZE_MAX	(1U << 20)
 
-static unsigned int mh_table_size = 65537;
+static unsigned int mh_table_size = L4LB_MH_SIZE_DEFAULT;
 
 static bool l4lb_is_prime(unsigned int v)
 {
@@ -86,6 +86,11 @@ static const struct kernel_param_ops l4lb_mh_size_ops = {
 module_param_cb(mh_table_size, &l4lb_mh_size_ops, &mh_table_size, 0444);
 MODULE_PARM_DESC(mh_table_size,
 		 "slots of an mh service's Maglev table, a prime (default 65537)");
+
+unsigned int l4lb_mh_table_size(void)
+{
+	return mh_table_size;
+}
 
 /* Arbitrary, and fixed for good: directors must all build alike. */
 static const siphash_key_t l4lb_mh_key = {{
