@@ -44,8 +44,6 @@ MODULE_PARM_DESC(ipvs_abi,
 
 /* The two ABIs agree on these, so they pass through unchanged. */
 static_assert(IP_VS_SVC_F_PERSISTENT == L4LB_SVC_F_PERSISTENT);
-/* IPVS's scheduler flags 1 and 2, SCHED_SH/MH_FALLBACK and _PORT, are ours << 3. */
-#define L4LB_IPVS_SCHED_SHIFT	3
 static_assert(L4LB_SVC_SCHED_F_FALLBACK << L4LB_IPVS_SCHED_SHIFT == IP_VS_SVC_F_SCHED1);
 static_assert(L4LB_SVC_SCHED_F_PORT << L4LB_IPVS_SCHED_SHIFT == IP_VS_SVC_F_SCHED2);
 #define L4LB_IPVS_SCHED_FLAGS	(IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2)
@@ -59,7 +57,6 @@ static_assert(IPVS_STATS_ATTR_CONNS + L4LB_CNT_OUTBYTES == IPVS_STATS_ATTR_OUTBY
 static_assert(IPVS_STATS_ATTR_CPS + L4LB_CNT_OUTBYTES == IPVS_STATS_ATTR_OUTBPS);
 static_assert(IPVS_STATS_ATTR_CONNS + L4LB_CNT_INBYTES == IPVS_STATS_ATTR_INBYTES);
 
-static struct genl_family l4lb_ipvs_family;
 
 /* An address: 16 bytes, or an IPv4 one in 4 (moby/ipvs). */
 #define L4LB_IPVS_ADDR_POLICY						\
@@ -126,9 +123,8 @@ static const struct nla_policy l4lb_ipvs_policy[IPVS_CMD_ATTR_MAX + 1] = {
  * and PORT. The nests were validated with the top level already; they
  * are parsed as liberally (no NLA_F_NESTED from libnl).
  */
-static int l4lb_ipvs_svc_key(struct nlattr *nest, struct nlattr **tb,
-			     struct l4lb_svc_key *key,
-			     struct netlink_ext_ack *extack)
+int l4lb_ipvs_svc_key(struct nlattr *nest, struct nlattr **tb,
+		      struct l4lb_svc_key *key, struct netlink_ext_ack *extack)
 {
 	struct l4lb_nl_svc_attrs attrs;
 	int err;
@@ -169,9 +165,9 @@ static int l4lb_ipvs_svc_key(struct nlattr *nest, struct nlattr **tb,
 }
 
 /* The service the request names, or an error; called with ln->lock held. */
-static struct l4lb_service *l4lb_ipvs_svc_find(struct l4lb_net *ln,
-					       struct genl_info *info,
-					       struct nlattr **tb)
+struct l4lb_service *l4lb_ipvs_svc_find(struct l4lb_net *ln,
+					struct genl_info *info,
+					struct nlattr **tb)
 {
 	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
 	struct l4lb_svc_key key;
@@ -516,218 +512,6 @@ static int l4lb_ipvs_dump_daemons(struct sk_buff *skb,
 	return -EOPNOTSUPP;
 }
 
-/*
- * Counters and rates, twice as IPVS reports them: STATS with 32-bit
- * counts and rates and 64-bit bytes, STATS64 all 64-bit.
- */
-static int l4lb_ipvs_put_stats(struct sk_buff *skb, int type, int type64,
-			       struct l4lb_stats_cpu __percpu *pcpu,
-			       const struct l4lb_stats *base,
-			       const struct l4lb_est *est)
-{
-	u64 rates[L4LB_CNT_MAX];
-	struct l4lb_stats st;
-	struct nlattr *nest;
-	int i, err = 0;
-
-	l4lb_stats_read(pcpu, base, &st);
-	l4lb_est_rates(est, rates);
-	/* Nests without NLA_F_NESTED, as IPVS sends them. */
-	nest = nla_nest_start_noflag(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < L4LB_CNT_MAX && !err; i++) {
-		if (i >= L4LB_CNT_INBYTES)
-			err = nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CONNS + i,
-						st.cnt[i], IPVS_STATS_ATTR_PAD);
-		else
-			err = nla_put_u32(skb, IPVS_STATS_ATTR_CONNS + i,
-					  st.cnt[i]);
-		err = err ?: nla_put_u32(skb, IPVS_STATS_ATTR_CPS + i, rates[i]);
-	}
-	if (err)
-		return err;
-	nla_nest_end(skb, nest);
-
-	nest = nla_nest_start_noflag(skb, type64);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < L4LB_CNT_MAX; i++)
-		if (nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CONNS + i, st.cnt[i],
-				      IPVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CPS + i, rates[i],
-				      IPVS_STATS_ATTR_PAD))
-			return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int l4lb_ipvs_fill_service(struct sk_buff *skb,
-				  struct l4lb_service *svc)
-{
-	/* A listed service is hashed, and IPVS says so. */
-	struct ip_vs_flags flags = {
-		.flags	= svc->flags | IP_VS_SVC_F_HASHED |
-			  svc->sched_flags << L4LB_IPVS_SCHED_SHIFT,
-		.mask	= ~0U,
-	};
-	bool persistent = svc->flags & L4LB_SVC_F_PERSISTENT;
-	struct nlattr *nest;
-	__be32 netmask;
-
-	/* An IPv6 service's netmask is its prefix length, as with IPVS. */
-	netmask = svc->key.af == AF_INET6 ? (__force __be32)(u32)svc->plen :
-					    svc->netmask;
-	nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_SERVICE);
-	if (!nest ||
-	    nla_put_u16(skb, IPVS_SVC_ATTR_AF, svc->key.af) ||
-	    nla_put_u16(skb, IPVS_SVC_ATTR_PROTOCOL, svc->key.protocol) ||
-	    nla_put(skb, IPVS_SVC_ATTR_ADDR, sizeof(svc->key.addr),
-		    &svc->key.addr) ||
-	    nla_put_be16(skb, IPVS_SVC_ATTR_PORT, svc->key.port) ||
-	    nla_put_string(skb, IPVS_SVC_ATTR_SCHED_NAME, svc->sched->name) ||
-	    nla_put(skb, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
-	    nla_put_u32(skb, IPVS_SVC_ATTR_TIMEOUT,
-			persistent ? svc->persist_timeout / HZ : 0) ||
-	    nla_put_be32(skb, IPVS_SVC_ATTR_NETMASK, netmask) ||
-	    l4lb_ipvs_put_stats(skb, IPVS_SVC_ATTR_STATS, IPVS_SVC_ATTR_STATS64,
-				svc->stats, &svc->stats_base, &svc->est))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int l4lb_ipvs_fill_dest(struct sk_buff *skb, struct l4lb_dest *dest)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_DEST);
-	if (!nest ||
-	    nla_put(skb, IPVS_DEST_ATTR_ADDR, sizeof(dest->addr), &dest->addr) ||
-	    nla_put_be16(skb, IPVS_DEST_ATTR_PORT, dest->port) ||
-	    nla_put_u32(skb, IPVS_DEST_ATTR_FWD_METHOD, READ_ONCE(dest->fwd)) ||
-	    nla_put_u32(skb, IPVS_DEST_ATTR_WEIGHT, READ_ONCE(dest->weight)) ||
-	    nla_put_u8(skb, IPVS_DEST_ATTR_TUN_TYPE,
-		       IP_VS_CONN_F_TUNNEL_TYPE_IPIP) ||
-	    nla_put_be16(skb, IPVS_DEST_ATTR_TUN_PORT, 0) ||
-	    nla_put_u16(skb, IPVS_DEST_ATTR_TUN_FLAGS, 0) ||
-	    nla_put_u32(skb, IPVS_DEST_ATTR_U_THRESH, 0) ||
-	    nla_put_u32(skb, IPVS_DEST_ATTR_L_THRESH, 0) ||
-	    nla_put_u32(skb, IPVS_DEST_ATTR_ACTIVE_CONNS,
-			atomic_read(&dest->active)) ||
-	    nla_put_u32(skb, IPVS_DEST_ATTR_INACT_CONNS,
-			atomic_read(&dest->inactive)) ||
-	    nla_put_u32(skb, IPVS_DEST_ATTR_PERSIST_CONNS,
-			atomic_read(&dest->persist)) ||
-	    nla_put_u16(skb, IPVS_DEST_ATTR_ADDR_FAMILY, dest->af) ||
-	    l4lb_ipvs_put_stats(skb, IPVS_DEST_ATTR_STATS,
-				IPVS_DEST_ATTR_STATS64, dest->stats,
-				&dest->stats_base, &dest->est))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/* GET_SERVICE of one service: answered as NEW_SERVICE, as IPVS does. */
-static int l4lb_ipvs_get_service(struct sk_buff *skb, struct genl_info *info)
-{
-	struct l4lb_net *ln = l4lb_info_net(info);
-	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
-	struct l4lb_service *svc;
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_ipvs_family, 0,
-				IPVS_CMD_NEW_SERVICE);
-	mutex_lock(&ln->lock);
-	svc = l4lb_ipvs_svc_find(ln, info, tb);
-	err = PTR_ERR_OR_ZERO(svc);
-	if (!err)
-		err = l4lb_ipvs_fill_service(msg, svc);
-	mutex_unlock(&ln->lock);
-	if (!hdr || err) {
-		nlmsg_free(msg);
-		return err ?: -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
-/* Every service; a SERVICE in the request (moby/ipvs sends an empty one)
- * does not filter, as with IPVS.
- */
-static int l4lb_ipvs_dump_services(struct sk_buff *skb,
-				   struct netlink_callback *cb)
-{
-	return l4lb_nl_dump_svc_list(skb, cb, &l4lb_ipvs_family,
-				     IPVS_CMD_NEW_SERVICE,
-				     l4lb_ipvs_fill_service);
-}
-
-static int l4lb_ipvs_dump_dests(struct sk_buff *skb,
-				struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
-	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
-	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
-	struct l4lb_service *svc;
-	struct l4lb_svc_key key;
-	int err;
-
-	err = l4lb_ipvs_svc_key(nest, tb, &key, cb->extack);
-	if (err)
-		return err;
-	mutex_lock(&ln->lock);
-	cb->seq = ln->gen;
-	svc = l4lb_nl_svc_lookup(ln, &key, nest, cb->extack);
-	if (IS_ERR(svc))
-		err = PTR_ERR(svc);
-	else
-		l4lb_nl_dump_dest_list(skb, cb, svc, &l4lb_ipvs_family,
-				       IPVS_CMD_NEW_DEST, l4lb_ipvs_fill_dest);
-	mutex_unlock(&ln->lock);
-	return err ?: skb->len;
-}
-
-static int l4lb_ipvs_fill_config(struct sk_buff *msg, struct l4lb_net *ln)
-{
-	if (nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP,
-			READ_ONCE(ln->timeouts[L4LB_TO_TCP_ESTABLISHED]) / HZ) ||
-	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN,
-			READ_ONCE(ln->timeouts[L4LB_TO_TCP_FIN_WAIT]) / HZ) ||
-	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_UDP,
-			READ_ONCE(ln->timeouts[L4LB_TO_UDP]) / HZ))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/* Both, or keepalived gives up: it reads the table size too. */
-static int l4lb_ipvs_fill_info(struct sk_buff *msg, struct l4lb_net *ln)
-{
-	if (nla_put_u32(msg, IPVS_INFO_ATTR_VERSION, IP_VS_VERSION_CODE) ||
-	    nla_put_u32(msg, IPVS_INFO_ATTR_CONN_TAB_SIZE,
-			l4lb_conn_buckets(ln)))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int l4lb_ipvs_get_config(struct sk_buff *skb, struct genl_info *info)
-{
-	return l4lb_nl_reply(info, &l4lb_ipvs_family, IPVS_CMD_SET_CONFIG,
-			     l4lb_ipvs_fill_config);
-}
-
-static int l4lb_ipvs_get_info(struct sk_buff *skb, struct genl_info *info)
-{
-	return l4lb_nl_reply(info, &l4lb_ipvs_family, IPVS_CMD_SET_INFO,
-			     l4lb_ipvs_fill_info);
-}
-
 /* Validated liberally, as IPVS is: libnl's nests lack NLA_F_NESTED. */
 #define L4LB_IPVS_VALIDATE	(GENL_DONT_VALIDATE_STRICT |		\
 				 GENL_DONT_VALIDATE_DUMP_STRICT)
@@ -828,7 +612,7 @@ static const struct genl_small_ops l4lb_ipvs_ops[] = {
 	},
 };
 
-static struct genl_family l4lb_ipvs_family __ro_after_init = {
+struct genl_family l4lb_ipvs_family __ro_after_init = {
 	.name		= IPVS_GENL_NAME,
 	.version	= IPVS_GENL_VERSION,
 	.maxattr	= IPVS_CMD_ATTR_MAX,
