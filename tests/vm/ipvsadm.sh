@@ -77,8 +77,6 @@ ipvs_proc_files() {
 	fi
 }
 
-# ip_vs and the scheduler modules it loaded, as modprobe -r wants them.
-ipvs_modules() { awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules | sort -r; }
 
 # In-tree IPVS's own end-to-end test (DR, NAT and TUN, each set up with
 # ipvsadm in namespaces ns0-ns2 of its own), as Linux ships it: scripts/setup

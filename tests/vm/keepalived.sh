@@ -465,8 +465,7 @@ done
 
 # ================================================================= end
 section "end"
-check_eq "ip_vs was never loaded behind l4lb's back" "" \
-	"$(awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules)"
+check_eq "ip_vs was never loaded behind l4lb's back" "" "$(ipvs_modules)"
 check_rc "rmmod l4lb" 0 unload_module
 klog_check "kernel log clean"
 if [ "$_FAILED" != 0 ] || [ -n "${KA_SHOW_LOGS:-}" ]; then

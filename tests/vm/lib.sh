@@ -399,6 +399,9 @@ unload_module() {
 	rmmod l4lb
 }
 
+# ip_vs and the scheduler modules it loaded, as modprobe -r wants them.
+ipvs_modules() { awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules | sort -r; }
+
 # Which tool makes vs's table changes (-A -E -D -a -e -d -C -Z -R --set):
 # ipvsctl, or Debian's ipvsadm over the "IPVS" family (the module loaded
 # with ipvs_abi=1). Listings and ipvsctl's extras stay ipvsctl's, so the

@@ -456,7 +456,7 @@ ipvs_save() {
 	n v ipvsadm -S -n
 	n v ipvsadm -C
 	# shellcheck disable=SC2046 # module names
-	modprobe -r $(awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules | sort -r)
+	modprobe -r $(ipvs_modules)
 }
 
 test_ipv6() {
