@@ -6,7 +6,11 @@
  *
  * A TCP packet that is not a SYN and matches no connection is left alone
  * (unless net.l4lb.sloppy_tcp): the local stack answers it with a RST,
- * which is what the client needs.
+ * which is what the client needs. With sloppy_tcp a mid-flow segment (an
+ * ACK, with or without data, PSH or FIN) is adopted as ESTABLISHED, as
+ * after a takeover from another director: sh and mh send it to the
+ * server the first director chose. A RST, or a segment with neither SYN
+ * nor ACK, which no live flow sends, is still left alone.
  *
  * Persistence (-p, -M): a client, or a client network under the service's
  * netmask, keeps going to one server while a template entry lives. A
@@ -106,9 +110,16 @@ static struct l4lb_conn *l4lb_conn_schedule(struct l4lb_net *ln,
 	struct l4lb_svc_key key;
 	struct l4lb_dest *dest;
 
-	/* Only a SYN opens a TCP flow, unless sloppy_tcp adopts mid-flow. */
+	/*
+	 * Only a SYN opens a TCP flow, unless sloppy_tcp adopts mid-flow.
+	 * Every segment after the handshake carries an ACK: one with
+	 * neither SYN nor ACK (a FIN, NULL or XMAS probe) is no flow's, and
+	 * adopted it would hold an ESTABLISHED entry for the full timeout.
+	 */
 	if (th && (!th->syn || th->ack || th->rst)) {
 		if (th->rst || !READ_ONCE(ln->sysctl.sloppy_tcp))
+			return NULL;
+		if (!th->syn && !th->ack)
 			return NULL;
 		state = th->syn ? L4LB_TCP_SYN_RECV : L4LB_TCP_ESTABLISHED;
 	}

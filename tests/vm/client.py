@@ -36,6 +36,7 @@
 #                             -> "ok LINE"
 #   peer ID                   -> "ok IP:PORT" (getpeername)
 #   close ID                  -> ok
+#   reset ID                  close ID with a RST (SO_LINGER 0) -> ok
 #   bg_start HOST PORT        keep making short connections (as tcp) in a
 #                             thread
 #   bg_count                  -> "ok N": connections made so far
@@ -44,6 +45,7 @@
 import errno
 import os
 import socket
+import struct
 import sys
 import threading
 import time
@@ -249,6 +251,11 @@ def run(cmd, args):
             return 'err ' + errname(e)
     if cmd == 'close':
         held.pop(args[0]).close()
+        return 'ok'
+    if cmd == 'reset':
+        s = held.pop(args[0])
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        s.close()
         return 'ok'
     if cmd == 'bg_start':
         stop, results = threading.Event(), []

@@ -6,13 +6,15 @@
 # Runs in the VM: scripts/vm-run -- tests/vm/drtun.sh
 #
 #             one L2 segment: bridge br0 in "sw"
-#   +-----------+-----------+-----------+-----------+-----------+
-#   |           |           |           |           |           |
-#  "c"         "d"        "s1"        "s2"         "r"
-#  10.0.0.2    10.0.0.1   10.0.0.11   10.0.0.12   10.0.0.254 (router)
-#  gw .254     VIPs on    VIP on lo   VIP on lo    |  192.168.1.1 ---- "t1" 192.168.1.3
-#              eth0       (DR)        (DR)         |  192.168.2.1 ---- "t2" 192.168.2.3
-#              route 192.168/16 via .254           |              VIPs on tunl0 (TUN)
+#   +-----------+-----------+-----------+-----------+-----------+-----------+-----------+
+#   |           |           |           |           |           |           |           |
+#  "c"         "d"        "s1"        "s2"         "r"         "d2"       "s3"
+#  10.0.0.2    10.0.0.1   10.0.0.11   10.0.0.12   10.0.0.254  10.0.0.3   10.0.0.13
+#  gw .254     VIPs on    VIP on lo   VIP on lo    (router)   director B (takeover
+#              eth0       (DR)        (DR)         |          only)
+#              route 192.168/16 via .254           |  192.168.1.1 ---- "t1" 192.168.1.3
+#                                                  |  192.168.2.1 ---- "t2" 192.168.2.3
+#                                                  |              VIPs on tunl0 (TUN)
 #                                                  +- ip_forward=1
 #  "n1" 192.168.9.2 -- "d" 192.168.9.1: a NAT server behind the director.
 #
@@ -23,6 +25,12 @@
 # Every server runs tests/vm/server.py answering with its name on TCP :80
 # and UDP :53. The router does not own the VIPs, so it forwards the
 # servers' replies (sourced from a VIP) to the client.
+# Takeover (test_takeover): directors "d" (A) and "d2" (B) both hold
+# 10.0.1.100 (DR, TCP :80) and 10.0.1.101 (TUN, TCP :81) on lo, off the
+# segment, each an mh -b mh-port service to s1, s2, s3 (B adds them in
+# the other order), sloppy_tcp=1. The client reaches them by a host route
+# via A or via B (10.0.0.1 or 10.0.0.3); during the test s1-s3 hold
+# 10.0.1.100 on lo and 10.0.1.101 on tunl0.
 # test_dr and test_tun make their table changes with Debian's ipvsadm
 # over the "IPVS" family (ipvs_abi=1): the same assertions, IPVS's tool.
 #
@@ -49,6 +57,8 @@ DR_VIP6=2001:db8::100
 TUN_VIP6=2001:db8::101
 X6_VIP=2001:db8::102
 X4_VIP=10.0.0.103
+TKO_DR_VIP=10.0.1.100
+TKO_TUN_VIP=10.0.1.101
 REALSERVER=$L4LB_ROOT/scripts/realserver
 
 # re ADDR: ADDR as a regex, its brackets (IPv6 listings) and dots escaped.
@@ -68,10 +78,10 @@ curls() {
 topology() {
 	local h
 
-	ns_add sw c d s1 s2 r t1 t2 n1
+	ns_add sw c d s1 s2 r t1 t2 n1 d2 s3
 	nip sw link add br0 type bridge
 	nip sw link set br0 up
-	for h in c d s1 s2 r; do
+	for h in c d s1 s2 r d2 s3; do
 		veth "$h" eth0 sw "p$h"
 		nip sw link set "p$h" master br0 up
 		nip "$h" link set eth0 up
@@ -101,6 +111,14 @@ topology() {
 	nip s1 addr add 2001:db8::11/64 dev eth0 nodad
 	nip s2 addr add 10.0.0.12/24 dev eth0
 	nip s2 addr add 2001:db8::12/64 dev eth0 nodad
+	nip s3 addr add 10.0.0.13/24 dev eth0
+	nbatch d2 <<-EOF
+		addr add 10.0.0.3/24 dev eth0
+		addr add $TKO_DR_VIP/32 dev lo
+		addr add $TKO_TUN_VIP/32 dev lo
+	EOF
+	nip d addr add "$TKO_DR_VIP/32" dev lo
+	nip d addr add "$TKO_TUN_VIP/32" dev lo
 	nip r addr add 10.0.0.254/24 dev eth0
 	nip r addr add 2001:db8::254/64 dev eth0 nodad
 	n r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
@@ -130,9 +148,13 @@ topology() {
 		n "$h" "$REALSERVER" tun -o 4 "$X6_VIP" > /dev/null
 		n "$h" "$REALSERVER" tun -o 6 "$X4_VIP" > /dev/null
 	done
-	for h in s1 s2 t1 t2 n1; do
+	for h in t1 t2 n1; do
 		start_server "$h" "$h" --tcp 80 --udp 53
 	done
+	for h in s1 s2; do
+		start_server "$h" "$h" --tcp 80 --tcp 81 --udp 53
+	done
+	start_server s3 s3 --tcp 80 --tcp 81
 	for h in s1 s2 t1 t2; do
 		start_httpd "$h" "$h" 8080
 	done
@@ -143,6 +165,9 @@ topology() {
 	done
 	for h in s1 s2 t1 t2; do
 		wait_for is_listening "$h" tcp 8080
+	done
+	for h in s1 s2 s3; do
+		wait_for is_listening "$h" tcp 81
 	done
 	agent_start c c
 }
@@ -568,6 +593,157 @@ test_mixed() {
 	done
 }
 
+# rip_of NAME: a takeover server's address (s1 -> 10.0.0.11).
+rip_of() { printf '10.0.0.1%s' "${1#s}"; }
+
+# takeover_service NS VIP PORT METHOD SERVER... : the takeover service on one
+# director, its servers added in the order given.
+takeover_service() {
+	local d=$1 vip=$2 port=$3 m=$4 h
+	shift 4
+	vs "$d" -A -t "$vip:$port" -s mh -b mh-port
+	for h in "$@"; do
+		vs "$d" -a -t "$vip:$port" -r "$(rip_of "$h")" "$m"
+	done
+}
+
+# raw_tcp VIP SPORT FLAGS... : from the client, one bare TCP segment per
+# SPORT:FLAGS pair (FLAGS in hex: 01 FIN, 10 ACK) to VIP:80, of no flow.
+raw_tcp() {
+	n c python3 - 10.0.0.2 "$@" <<-'EOF'
+		import socket, struct, sys
+		def csum(b):
+		    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+		    while s >> 16:
+		        s = (s & 0xffff) + (s >> 16)
+		    return ~s & 0xffff
+		src, dst = sys.argv[1], sys.argv[2]
+		r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+		for arg in sys.argv[3:]:
+		    sport, flags = (int(x, 16 if i else 10) for i, x in enumerate(arg.split(':')))
+		    hdr = struct.pack('!HHIIBBHHH', sport, 80, 1000, 2000, 5 << 4, flags, 65535, 0, 0)
+		    ph = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack('!BBH', 0, 6, 20)
+		    hdr = hdr[:16] + struct.pack('!H', csum(ph + hdr)) + hdr[18:]
+		    r.sendto(hdr, (dst, 0))
+	EOF
+}
+
+# Stateless takeover: connections made through director A keep working
+# through director B, which never saw them, when both run the same mh
+# service and B has sloppy_tcp=1: B adopts each flow from its first
+# mid-flow segment and its Maglev table (the same as A's, though its
+# servers were added in the other order) picks the same server. B's
+# first segment of a flow is data (most), a FIN or a RST (not adopted),
+# or, sent raw, a FIN without ACK (not adopted) or an ACK alone. Then,
+# with sloppy_tcp=0 on B, moved connections are reset by B's stack.
+# DR is on port 80 and TUN on 81: A still holds the DR connections (their
+# ends went through B) when TUN's begin, and l4lb refuses a new flow
+# whose client address and port and server address and port a live one
+# has, as a NAT reply could not tell them apart (even in DR and TUN).
+test_takeover() {
+	local mode vip port m i h ans want got bad listing line
+	local -a cname cport
+
+	# What scripts/realserver dr and tun do (tested above), in one
+	# process per server: the script costs more than a second a call
+	# under TCG. Undone by hand at the end, so that test_undo sees only
+	# the script's own changes.
+	for h in s1 s2 s3; do
+		n "$h" sh -ec "
+			ip addr add $TKO_DR_VIP/32 dev lo
+			ip link set tunl0 up
+			ip addr add $TKO_TUN_VIP/32 dev tunl0
+			sysctl -qw net.ipv4.conf.tunl0.rp_filter=0 net.ipv4.conf.all.rp_filter=0
+			[ \$(sysctl -n net.ipv4.conf.all.arp_ignore) = 1 ] ||
+				sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2"
+	done
+	for mode in DR TUN; do
+		if [ $mode = DR ]; then
+			vip=$TKO_DR_VIP port=80 m=-g
+		else
+			vip=$TKO_TUN_VIP port=81 m=-i
+		fi
+		section "$mode takeover: mh, sloppy_tcp, a second director"
+		takeover_service d "$vip" $port $m s1 s2 s3
+		takeover_service d2 "$vip" $port $m s3 s2 s1
+		n d sysctl -qw net.l4lb.sloppy_tcp=1
+		n d2 sysctl -qw net.l4lb.sloppy_tcp=1
+		nip c route replace "$vip/32" via 10.0.0.1
+		bad=
+		for i in 0 1 2 3 4 5 6 7 8 9; do
+			ans=$(agent c open "tko$i" "$vip" $port)
+			if [[ $ans =~ ^ok\ (s[123])\ ([0-9]+)$ ]]; then
+				cname[i]=${BASH_REMATCH[1]} cport[i]=${BASH_REMATCH[2]}
+			else
+				cname[i]='?' cport[i]=0 bad+=" tko$i: $ans"
+			fi
+		done
+		check_eq "$mode takeover: 10 connections through A answer (${cname[*]})" "" "$bad"
+		[ -z "$bad" ] || show "A's --info, ports ${cport[*]}" "$(vs d --info)"
+		check_eq "$mode takeover: B has seen none of them" "" \
+			"$(vs d2 -Lnc | grep " $(re "$vip"):$port " || true)"
+
+		nip c route replace "$vip/32" via 10.0.0.3
+		agent c reset tko0 > /dev/null
+		agent c close tko1 > /dev/null
+		want='' got=''
+		for i in 2 3 4 5 6 7; do
+			ans=$(agent c send "tko$i" moved)
+			want+="tko$i=${cname[i]} "
+			if [[ $ans =~ ^ok\ (s[123])\ moved$ ]]; then
+				got+="tko$i=${BASH_REMATCH[1]} "
+			else
+				got+="tko$i=[$ans] "
+			fi
+		done
+		check_eq "$mode takeover: through B each connection answers, from its server" \
+			"$want" "$got"
+		[ $mode = TUN ] || raw_tcp "$vip" 31001:01 31002:10
+		listing=$(vs d2 -Lnc)
+		bad=
+		for i in 2 3 4 5 6 7; do
+			line="^TCP +1[45]:[0-9]{2} +ESTABLISHED +10\.0\.0\.2:${cport[i]} +$(re "$vip"):$port +$(re "$(rip_of "${cname[i]}")"):$port *$"
+			grep -Eq "$line" <<< "$listing" || bad+=" tko$i (port ${cport[i]}, ${cname[i]})"
+		done
+		check_eq "$mode takeover: B lists them ESTABLISHED, 15 min, to their servers" "" "$bad"
+		[ -z "$bad" ] || show "B's connections" "$listing"
+		check_match "$mode takeover: a FIN as B's first segment: FIN_WAIT, to its server" \
+			"FIN_WAIT +10\.0\.0\.2:${cport[1]} +$(re "$vip"):$port +$(re "$(rip_of "${cname[1]}")"):$port" \
+			"$listing"
+		check_no_match "$mode takeover: a RST as B's first segment creates no connection" \
+			"10\.0\.0\.2:${cport[0]} " "$listing"
+		if [ $mode = DR ]; then
+			check_no_match "$mode takeover: a FIN without ACK creates no connection" \
+				"10\.0\.0\.2:31001 " "$listing"
+			check_match "$mode takeover: an ACK alone creates one, ESTABLISHED" \
+				"ESTABLISHED +10\.0\.0\.2:31002 " "$listing"
+		fi
+
+		# The control: without sloppy_tcp, B's stack resets what it did
+		# not see begin.
+		n d2 sysctl -qw net.l4lb.sloppy_tcp=0
+		got=
+		for i in 8 9; do
+			got+="$(agent c send "tko$i" moved) "
+		done
+		check_match "$mode takeover: sloppy_tcp=0 on B: moved connections break" \
+			"^err E[A-Z]+ err E[A-Z]+ $" "$got"
+		check_no_match "$mode takeover: sloppy_tcp=0 on B: it lists none of them" \
+			"10\.0\.0\.2:(${cport[8]}|${cport[9]}) " "$(vs d2 -Lnc)"
+
+		for i in 2 3 4 5 6 7 8 9; do
+			agent c close "tko$i" > /dev/null
+		done
+		nip c route del "$vip/32"
+		vs d -D -t "$vip:$port"
+		vs d2 -D -t "$vip:$port"
+	done
+	n d sysctl -qw net.l4lb.sloppy_tcp=0
+	for h in s1 s2 s3; do
+		n "$h" sh -ec "ip addr del $TKO_DR_VIP/32 dev lo; ip addr del $TKO_TUN_VIP/32 dev tunl0"
+	done
+}
+
 test_undo() {
 	section "realserver undo"
 	n s2 "$REALSERVER" undo dr "$DR_VIP" "$MIX_VIP" > /dev/null
@@ -588,7 +764,7 @@ load_module ipvs_abi=1
 klog_mark
 topology
 run_tests test_realserver test_config_errors test_dr@ipvsadm test_dr_states test_tun@ipvsadm \
-	test_mixed test_dr6 test_dr6_states test_tun6 test_tun_xfamily test_undo
+	test_mixed test_dr6 test_dr6_states test_tun6 test_tun_xfamily test_takeover test_undo
 vs d -C
 unload_module
 klog_check "kernel log clean after unload"
