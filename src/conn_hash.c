@@ -80,6 +80,8 @@ u32 l4lb_conn_hash(const struct l4lb_tuple *t)
 /*
  * @cp is the connection of @t. A reply's server side lives in the dest:
  * it is compared last, so only the flow sought costs a second cache line.
+ * Only NAT flows have replies to undo: a DR or TUN server answers from
+ * the VIP, and a packet from its own address is no reply of ours.
  */
 static bool l4lb_conn_match(const struct l4lb_conn *cp,
 			    const struct l4lb_tuple *t)
@@ -90,7 +92,7 @@ static bool l4lb_conn_match(const struct l4lb_conn *cp,
 	if (t->protocol != cp->protocol || t->af != cp->af)
 		return false;
 	if (t->dir == L4LB_DIR_REPLY) {
-		if (tmpl || t->dport != cp->cport ||
+		if (tmpl || cp->fwd != L4LB_FWD_MASQ || t->dport != cp->cport ||
 		    !nf_inet_addr_cmp(&t->dst, &cp->caddr))
 			return false;
 		dest = cp->dest;
@@ -121,11 +123,16 @@ bool l4lb_conn_same_flow(const struct l4lb_conn *a, const struct l4lb_conn *b)
 	       nf_inet_addr_cmp(&a->vaddr, &b->vaddr);
 }
 
-/* Replies of flow @a would be replies of flow @b. */
+/*
+ * Replies of flow @a would be replies of flow @b. Only NAT flows are
+ * found by their replies: two DR or TUN flows from one client port to
+ * one server through two VIPs are two flows to that server.
+ */
 static bool l4lb_conn_same_reply(const struct l4lb_conn *a,
 				 const struct l4lb_conn *b)
 {
-	return l4lb_conn_same_client(a, b) &&
+	return a->fwd == L4LB_FWD_MASQ && b->fwd == L4LB_FWD_MASQ &&
+	       l4lb_conn_same_client(a, b) &&
 	       !(a->flags & L4LB_CONN_F_TEMPLATE) &&
 	       a->dest->port == b->dest->port &&
 	       nf_inet_addr_cmp(&a->dest->addr, &b->dest->addr);

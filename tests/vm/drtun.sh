@@ -739,6 +739,28 @@ test_takeover() {
 		vs d2 -D -t "$vip:$port"
 	done
 	n d sysctl -qw net.l4lb.sloppy_tcp=0
+
+	# One client port to one server through two VIPs, a DR and a TUN
+	# one: two flows, not a clash. Only NAT flows are found by their
+	# replies, so only they must differ in their server-side tuple
+	# (nat.sh's port reuse test). Clients behind one CGNAT address do
+	# this.
+	section "one client port, one server, two DR/TUN VIPs"
+	vs d -A -t "$TKO_DR_VIP:80" -s rr
+	vs d -a -t "$TKO_DR_VIP:80" -r 10.0.0.11 -g
+	vs d -A -t "$TKO_TUN_VIP:80" -s rr
+	vs d -a -t "$TKO_TUN_VIP:80" -r 10.0.0.11 -i
+	nip c route replace "$TKO_DR_VIP/32" via 10.0.0.1
+	nip c route replace "$TKO_TUN_VIP/32" via 10.0.0.1
+	check_eq "same client port: to the DR VIP" "ok s1" \
+		"$(agent c tcpfrom 20001 "$TKO_DR_VIP" 80)"
+	ans=$(agent c tcpfrom 20001 "$TKO_TUN_VIP" 80)
+	check_eq "same client port: to the TUN VIP, same server (no clash)" "ok s1" "$ans"
+	[ "$ans" = "ok s1" ] || show "director's --info" "$(vs d --info)"
+	nip c route del "$TKO_DR_VIP/32"
+	nip c route del "$TKO_TUN_VIP/32"
+	vs d -D -t "$TKO_DR_VIP:80"
+	vs d -D -t "$TKO_TUN_VIP:80"
 	for h in s1 s2 s3; do
 		n "$h" sh -ec "ip addr del $TKO_DR_VIP/32 dev lo; ip addr del $TKO_TUN_VIP/32 dev tunl0"
 	done
