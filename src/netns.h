@@ -13,8 +13,9 @@
  * - A service's scheduler state is published under RCU (sched.c) and
  *   picked from without a lock; l4lb_service.sched_lock (spinlock, BH)
  *   guards rebuilds and lc's and wlc's load changes: the packet path's are
- *   queued locklessly on the service and applied by a pick that gets the
- *   lock without waiting, the sweeper's gathered on the netns and applied
+ *   applied at once if the lock is free, else queued locklessly on the
+ *   service and applied by the next pick or change that gets the lock
+ *   without waiting; the sweeper's are gathered on the netns and applied
  *   at the end of its step.
  * - The connection table is read under RCU; l4lb_net.conn_locks (spinlocks,
  *   BH, one per stripe of buckets) guard its chains, and a stripe's lock

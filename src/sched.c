@@ -68,7 +68,17 @@ void l4lb_sched_free(struct l4lb_service *svc)
 
 /*
  * Tell state @st (NULL: none, a rebuild reads the loads itself) of a load
- * change of @dest, queued with bit @bit of load_queued, and drop the
+ * change of @dest. Under svc->sched_lock.
+ */
+static void l4lb_sched_tell(struct l4lb_sched_state *st,
+			    struct l4lb_dest *dest)
+{
+	if (st && st->ops->load_changed && dest->sched_idx >= 0)
+		st->ops->load_changed(st->data, dest);
+}
+
+/*
+ * The same for a change queued with bit @bit of load_queued, dropping the
  * queue's reference. A change that comes after the bit is cleared queues
  * the dest again, so none is lost. Under svc->sched_lock.
  */
@@ -77,8 +87,7 @@ static void l4lb_sched_apply(struct l4lb_sched_state *st,
 {
 	clear_bit(bit, &dest->load_queued);
 	smp_mb__after_atomic();	/* read the load after the clear */
-	if (st && st->ops->load_changed && dest->sched_idx >= 0)
-		st->ops->load_changed(st->data, dest);
+	l4lb_sched_tell(st, dest);
 	l4lb_dest_put(dest);
 }
 
@@ -226,15 +235,31 @@ static bool l4lb_sched_queue(struct l4lb_dest *dest, int bit)
 
 /*
  * @dest's active or inactive count changed. A load-based scheduler hears
- * of it at its next pick, which takes sched_lock anyway, so a change
- * takes no lock; a pick still sees every change made before it, as when
- * each change re-sifted at once, and a dest changed again before that
- * pick is queued once.
+ * of it at once if sched_lock is free, with the changes queued before
+ * it: one lock, as when the next pick applied it from the queue, without
+ * the queue's atomics (its bit, its list, a reference on the dest, each
+ * taken and undone). With the lock held elsewhere the change is queued,
+ * without waiting, for the next pick (or change) that gets the lock, so
+ * picks see changes as l4lb_sched_pick() says; a dest changed again
+ * while queued is queued once.
  */
 void l4lb_sched_load_changed(struct l4lb_dest *dest)
 {
 	struct l4lb_service *svc = dest->svc;
 
+	if (!READ_ONCE(svc->sched)->load_changed)
+		return;
+	if (spin_trylock_bh(&svc->sched_lock)) {
+		struct l4lb_sched_state *st;
+
+		st = rcu_dereference_protected(svc->sched_state,
+					       lockdep_is_held(&svc->sched_lock));
+		if (!llist_empty(&svc->load_changes))
+			l4lb_sched_drain(svc, st);
+		l4lb_sched_tell(st, dest);
+		spin_unlock_bh(&svc->sched_lock);
+		return;
+	}
 	if (!l4lb_sched_queue(dest, 0))
 		return;
 	llist_add(&dest->load_node, &svc->load_changes);

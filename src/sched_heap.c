@@ -16,13 +16,12 @@ size_t l4lb_heap_size(unsigned int nr_dests)
 	       array_size(nr_dests, sizeof(u32));
 }
 
-static bool l4lb_heap_less(const struct l4lb_heap *h,
-			   const struct l4lb_heap_node *a,
+static bool l4lb_heap_less(bool weighted, const struct l4lb_heap_node *a,
 			   const struct l4lb_heap_node *b)
 {
 	u64 la = a->overhead, lb = b->overhead;
 
-	if (h->weighted) {
+	if (weighted) {
 		/* a/wa < b/wb without division */
 		la *= b->weight;
 		lb *= a->weight;
@@ -32,42 +31,60 @@ static bool l4lb_heap_less(const struct l4lb_heap *h,
 	return a->slot < b->slot;
 }
 
-/* Picks read node[0].dest without the lock: it is stored whole. */
-static void l4lb_heap_swap(struct l4lb_heap *h, unsigned int i, unsigned int j)
+/* Node @i becomes @n; picks read node[0].dest without the lock. */
+static void l4lb_heap_put(struct l4lb_heap *h, unsigned int i,
+			  const struct l4lb_heap_node *n)
 {
-	struct l4lb_heap_node *a = &h->node[i], *b = &h->node[j];
-	struct l4lb_heap_node t = *a;
+	struct l4lb_heap_node *d = &h->node[i];
 
-	WRITE_ONCE(a->dest, b->dest);
-	a->overhead = b->overhead;
-	a->weight = b->weight;
-	a->slot = b->slot;
-	WRITE_ONCE(b->dest, t.dest);
-	b->overhead = t.overhead;
-	b->weight = t.weight;
-	b->slot = t.slot;
-	h->pos[a->slot] = i;
-	h->pos[b->slot] = j;
+	WRITE_ONCE(d->dest, n->dest);
+	d->overhead = n->overhead;
+	d->weight = n->weight;
+	d->slot = n->slot;
+	h->pos[n->slot] = i;
 }
 
+/*
+ * Move node @i to its place. The nodes it passes each move one step, into
+ * the hole it leaves, and it is written once, at its place: a node and a
+ * pos[] entry per level, where swaps wrote two of each. Meanwhile one
+ * node is in two places and the moving one in none, but node[0] is only
+ * ever overwritten by a whole node of the heap, so a pick still finds a
+ * dest of the heap there.
+ */
 static void l4lb_heap_sift(struct l4lb_heap *h, unsigned int i)
 {
-	while (i && l4lb_heap_less(h, &h->node[i], &h->node[(i - 1) / 2])) {
-		l4lb_heap_swap(h, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-	for (;;) {
-		unsigned int l = 2 * i + 1, r = l + 1, m = i;
+	struct l4lb_heap_node n = h->node[i];
+	bool weighted = h->weighted;
+	unsigned int start = i;
 
-		if (l < h->len && l4lb_heap_less(h, &h->node[l], &h->node[m]))
-			m = l;
-		if (r < h->len && l4lb_heap_less(h, &h->node[r], &h->node[m]))
-			m = r;
-		if (m == i)
-			return;
-		l4lb_heap_swap(h, i, m);
-		i = m;
+	while (i) {
+		unsigned int p = (i - 1) / 2;
+
+		if (!l4lb_heap_less(weighted, &n, &h->node[p]))
+			break;
+		l4lb_heap_put(h, i, &h->node[p]);
+		i = p;
 	}
+	/* Not up: then perhaps down. */
+	if (i == start) {
+		for (;;) {
+			unsigned int c = 2 * i + 1;
+
+			if (c >= h->len)
+				break;
+			if (c + 1 < h->len &&
+			    l4lb_heap_less(weighted, &h->node[c + 1],
+					   &h->node[c]))
+				c++;
+			if (!l4lb_heap_less(weighted, &h->node[c], &n))
+				break;
+			l4lb_heap_put(h, i, &h->node[c]);
+			i = c;
+		}
+	}
+	if (i != start)
+		l4lb_heap_put(h, i, &n);
 }
 
 void l4lb_heap_build(struct l4lb_service *svc, struct l4lb_heap *h,

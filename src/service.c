@@ -31,10 +31,24 @@
 #include "stats.h"
 #include "xmit.h"
 
+/*
+ * A key's fields, compared as words: the default, memcmp(), is a call
+ * that compares byte by byte, once per new flow.
+ */
+static int l4lb_svc_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct l4lb_svc_key *a = arg->key;
+	const struct l4lb_svc_key *b = &((const struct l4lb_service *)obj)->key;
+
+	return !(nf_inet_addr_cmp(&a->addr, &b->addr) && a->port == b->port &&
+		 a->af == b->af && a->protocol == b->protocol);
+}
+
 static const struct rhashtable_params l4lb_svc_params = {
 	.head_offset		= offsetof(struct l4lb_service, node),
 	.key_offset		= offsetof(struct l4lb_service, key),
 	.key_len		= sizeof(struct l4lb_svc_key),
+	.obj_cmpfn		= l4lb_svc_cmp,
 	.automatic_shrinking	= true,
 };
 
