@@ -387,6 +387,9 @@ TCP  10.0.0.100:90 wrr
 	"$(adm_ln | tail -n +2)"
 check_text "ipvsctl -Ln lists the same" "$(adm_ln | tail -n +2)" \
 	"$(vs d -Ln | tail -n +2)"
+# One service's listing has no version line: scripts count its lines.
+check_text "ipvsctl -Ln -t: the same as ipvsadm's, line for line" \
+	"$(adm_ln -t $VIP:90)" "$(vs d -Ln -t $VIP:90 | sed 's/ *$//')"
 check_eq "rr over 30 connections: 10/10/10" \
 	"server1=10 server2=10 server3=10" "$(tally_curl 30 "http://$VIP/")"
 check_eq "wrr weights 1,2,3 over 60 connections: 10/20/30" \

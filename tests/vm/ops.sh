@@ -228,7 +228,7 @@ test_idle_timeout() {
 	section "per-service idle timeout"
 	service -u 9105 rr --idle-timeout 2
 	check_match "idle: the listing shows it" "rr idle 2$" \
-		"$(vs d -Ln -u "$VIP:9105" | sed -n 4p)"
+		"$(vs d -Ln -u "$VIP:9105" | sed -n 3p)"
 	agent c udp 1 "$VIP" 9105 > /dev/null
 	agent c udp 1 "$VIP" 9103 > /dev/null
 	wait_for -t 8 sh -c "! ip netns exec $(ns d) $IPVSCTL -Lnc | grep -q ' $VIP:9105 '"
@@ -288,7 +288,7 @@ test_persistence() {
 	section "persistence"
 	service -t 9107 rr -p 60
 	check_match "persistence: listing flags" "rr persistent 60$" \
-		"$(vs d -Ln -t "$VIP:9107" | sed -n 4p)"
+		"$(vs d -Ln -t "$VIP:9107" | sed -n 3p)"
 	got=$(agent c tcp 12 "$VIP" 9107)
 	a=$(tally ${got#ok })
 	check_match "persistence: 12 connections from one client, one server" \
@@ -360,7 +360,7 @@ test_hashing() {
 		vs d -E -t "$VIP:$port" -b "$sched-port"
 		check_match "$sched: -Ln lists the flag as ipvsadm does" \
 			"^TCP  $VIP:$port $sched \\($sched-port\\)$" \
-			"$(vs d -Ln -t "$VIP:$port" | sed -n 4p)"
+			"$(vs d -Ln -t "$VIP:$port" | sed -n 3p)"
 		got=$(agent c tcp 12 "$VIP" "$port")
 		a=$(tally ${got#ok })
 		check_match "$sched-port: one client's 12 source ports spread" \
@@ -391,10 +391,10 @@ test_hashing() {
 	done
 	vs d -E -t "$VIP:9121" -s sh
 	check_match "mh to sh: the flags carry over" "^TCP  $VIP:9121 sh \\(sh-fallback\\)$" \
-		"$(vs d -Ln -t "$VIP:9121" | sed -n 4p)"
+		"$(vs d -Ln -t "$VIP:9121" | sed -n 3p)"
 	vs d -E -t "$VIP:9121" -s rr
 	check_match "sh to rr: the flags go with sh" "^TCP  $VIP:9121 rr$" \
-		"$(vs d -Ln -t "$VIP:9121" | sed -n 4p)"
+		"$(vs d -Ln -t "$VIP:9121" | sed -n 3p)"
 	check_match "a flag for rr is refused, the kernel says why" \
 		'scheduler flags \(fallback, port\) are only for the sh and mh schedulers' \
 		"$(vs d -E -t "$VIP:9121" -b sh-port 2>&1)"
@@ -482,7 +482,7 @@ test_ipv6() {
 
 	vs d -Z
 	agent c tcp 30 "$VIP6" 9112 > /dev/null
-	got=$(vs d -Ln --stats --exact -t "[$VIP6]:9112" | sed -n 4p)
+	got=$(vs d -Ln --stats --exact -t "[$VIP6]:9112" | sed -n 3p)
 	check_match "IPv6 stats: 30 connections counted" "^TCP +\\[$VIP6\\]:9112 +30 " "$got"
 }
 
@@ -493,7 +493,7 @@ test_stats_rates_json() {
 	vs d -C
 	service -t 9110 rr
 	agent c tcp 30 "$VIP" 9110 > /dev/null
-	stats=$(vs d -Ln --stats --exact -t "$VIP:9110" | sed -n 4p)
+	stats=$(vs d -Ln --stats --exact -t "$VIP:9110" | sed -n 3p)
 	check_match "stats: 30 connections counted" "^TCP +$VIP:9110 +30 " "$stats"
 	read -r _ _ _ inpkts outpkts _ <<< "$stats"
 	if [ "$inpkts" -ge 150 ] && [ "$outpkts" -ge 120 ]; then
@@ -509,7 +509,7 @@ test_stats_rates_json() {
 		"^TCP +$VIP:9110 +[1-9][0-9]* +[1-9][0-9]* +[1-9]" "$rate"
 	vs d -Z
 	check_match "stats: -Z zeroes" "^TCP +$VIP:9110 +0 +0 +0 +0 +0$" \
-		"$(vs d -Ln --stats --exact -t "$VIP:9110" | sed -n 4p)"
+		"$(vs d -Ln --stats --exact -t "$VIP:9110" | sed -n 3p)"
 	for got in "-Ln" "-Ln --stats" "-Ln --rate" "-Lnc" "-L --timeout" "--info"; do
 		# shellcheck disable=SC2086
 		if vs d $got --json | python3 -m json.tool > /dev/null; then

@@ -177,6 +177,7 @@ static int do_info(struct nlctx *ctx, const struct request *req)
 
 static int do_list(struct nlctx *ctx, const struct request *req)
 {
+	bool one = req->opts & OPT_SERVICE;
 	const struct list_opts *o = &req->list;
 	struct svc_entry *svcs = NULL;
 	struct conn_entry *conns;
@@ -201,17 +202,20 @@ static int do_list(struct nlctx *ctx, const struct request *req)
 		return 0;
 	}
 
-	/* The text header names the module version and table size. */
-	if (!o->json) {
+	/*
+	 * The text header of the whole table names the module version and
+	 * table size; one service's listing has none, as in ipvsadm.
+	 */
+	if (!o->json && !one) {
 		ret = fetch_info(ctx, &info);
 		if (ret)
 			return ret;
 	}
-	ret = fetch_services(ctx, (req->opts & OPT_SERVICE) ? &req->svc : NULL, &svcs, &n);
+	ret = fetch_services(ctx, one ? &req->svc : NULL, &svcs, &n);
 	if (ret)
 		return ret;
 	sort_services(svcs, n);
-	show_services(stdout, &info, svcs, n, o);
+	show_services(stdout, one ? NULL : &info, svcs, n, o);
 	free_services(svcs, n);
 	return 0;
 }

@@ -227,7 +227,8 @@ void show_services(FILE *f, const struct l4lb_info *info, const struct svc_entry
 		return;
 	}
 
-	fprintf(f, "l4lb version %s (size=%u)\n", info->version, info->conn_tab_size);
+	if (info)
+		fprintf(f, "l4lb version %s (size=%u)\n", info->version, info->conn_tab_size);
 	if (opts->stats) {
 		fprintf(f, NUM_ROW_FMT, "Prot LocalAddress:Port",
 			"Conns", "InPkts", "OutPkts", "InBytes", "OutBytes");

@@ -97,6 +97,7 @@ void sort_conns(struct conn_entry *conns, size_t n);
 bool svc_has_mask(const struct svc_entry *s);
 const char *svc_mask(char *buf, size_t len, const struct svc_entry *s);
 
+/* -L: @info NULL for one service's listing, which has no version line. */
 void show_services(FILE *f, const struct l4lb_info *info, const struct svc_entry *svcs,
 		   size_t n, const struct list_opts *opts);
 void show_conns(FILE *f, const struct conn_entry *conns, size_t n,
