@@ -44,7 +44,9 @@
 #                             any) -> "ok NAME=n ... [ERR:x=n ...]" (a
 #                             failed one is not kept, and ends the series)
 #   sendall GROUP TAG         send "TAG" on every live connection of GROUP
-#                             at once, without waiting -> "ok N" (sent)
+#                             at once, in a random order (as unrelated
+#                             clients would, not in the order they were
+#                             opened), without waiting -> "ok N" (sent)
 #   collect GROUP SECS        wait up to SECS (times SLOW) for every answer
 #                             to the last sendall -> "ok live=N same=N
 #                             moved=N lost=N [ERR:x=n ...]": answered by the
@@ -62,6 +64,7 @@
 #                             runs is the run-length sequence of ok/ERR:x
 import errno
 import os
+import random
 import selectors
 import socket
 import struct
@@ -221,7 +224,7 @@ def tally(words):
 
 def sendall(group, tag):
     sent = 0
-    for c in groups[group]:
+    for c in random.sample(groups[group], len(groups[group])):
         c['lost'] = False
         if not c['alive']:
             continue
