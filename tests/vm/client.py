@@ -37,6 +37,26 @@
 #   peer ID                   -> "ok IP:PORT" (getpeername)
 #   close ID                  -> ok
 #   reset ID                  close ID with a RST (SO_LINGER 0) -> ok
+#   hold GROUP N HOST PORT [LPORT]
+#                             open N connections, one after another, kept
+#                             as GROUP, each asking who answers (as open),
+#                             from local ports LPORT, LPORT+1... (default:
+#                             any) -> "ok NAME=n ... [ERR:x=n ...]" (a
+#                             failed one is not kept, and ends the series)
+#   sendall GROUP TAG         send "TAG" on every live connection of GROUP
+#                             at once, in a random order (as unrelated
+#                             clients would, not in the order they were
+#                             opened), without waiting -> "ok N" (sent)
+#   collect GROUP SECS        wait up to SECS (times SLOW) for every answer
+#                             to the last sendall -> "ok live=N same=N
+#                             moved=N lost=N [ERR:x=n ...]": answered by the
+#                             server that answered at first, by another
+#                             one, or not at all (reset, closed, timed out:
+#                             closed and no longer live)
+#   round GROUP SECS [TAG]    sendall (TAG: "round") then collect
+#   ports GROUP live|lost     local ports of GROUP's live connections, or of
+#                             those lost in the last collect -> "ok P1 ..."
+#   drop GROUP                close every connection of GROUP -> ok
 #   bg_start HOST PORT        keep making short connections (as tcp) in a
 #                             thread
 #   bg_count                  -> "ok N": connections made so far
@@ -44,6 +64,8 @@
 #                             runs is the run-length sequence of ok/ERR:x
 import errno
 import os
+import random
+import selectors
 import socket
 import struct
 import sys
@@ -54,6 +76,8 @@ import time
 TIMEOUT = 5.0 * int(os.environ.get('SLOW', '1'))
 held = {}
 bg = {}
+# hold's groups: name -> list of dicts (sock, name, port, alive, buf, ...)
+groups = {}
 
 
 def errname(e):
@@ -151,6 +175,117 @@ def bg_loop(host, port, stop, results):
     while not stop.is_set():
         results.append(one_tcp(host, port))
         time.sleep(0.01)
+
+
+def hold(group, n, host, port, lport):
+    conns = groups.setdefault(group, [])
+    res = []
+    for i in range(n):
+        try:
+            if lport:
+                s = socket.socket(family(host), socket.SOCK_STREAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.settimeout(TIMEOUT)
+                try:
+                    s.bind(('::' if ':' in host else '0.0.0.0', lport + i))
+                    s.connect((host, port))
+                except OSError:
+                    s.close()
+                    raise
+            else:
+                s = socket.create_connection((host, port), timeout=TIMEOUT)
+        except OSError as e:
+            res.append('ERR:' + errname(e))
+            break
+        try:
+            s.sendall(b'who\n')
+            line = readline(s)
+        except OSError as e:
+            s.close()
+            res.append('ERR:' + errname(e))
+            break
+        if not line:
+            s.close()
+            res.append('ERR:EOF')
+            break
+        name = line.split()[0]
+        conns.append({'sock': s, 'name': name, 'port': s.getsockname()[1],
+                      'alive': True, 'lost': False})
+        res.append(name)
+    return tally(res)
+
+
+def tally(words):
+    counts = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    return ' '.join('%s=%d' % kv for kv in sorted(counts.items()))
+
+
+def sendall(group, tag):
+    sent = 0
+    for c in random.sample(groups[group], len(groups[group])):
+        c['lost'] = False
+        if not c['alive']:
+            continue
+        c['buf'], c['tag'], c['err'] = b'', tag, None
+        try:
+            c['sock'].sendall(tag.encode() + b'\n')
+            sent += 1
+        except OSError as e:
+            c['err'] = 'ERR:' + errname(e)
+    return 'ok %d' % sent
+
+
+def collect(group, secs):
+    conns = [c for c in groups[group] if c['alive']]
+    sel = selectors.DefaultSelector()
+    for c in conns:
+        if c['err'] is None:
+            c['sock'].setblocking(False)
+            sel.register(c['sock'], selectors.EVENT_READ, c)
+    deadline = time.monotonic() + secs
+    while sel.get_map():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        for key, _ in sel.select(left):
+            c = key.data
+            try:
+                data = c['sock'].recv(4096)
+            except BlockingIOError:
+                continue
+            except OSError as e:
+                c['err'] = 'ERR:' + errname(e)
+                sel.unregister(c['sock'])
+                continue
+            if not data:
+                c['err'] = 'ERR:EOF'
+                sel.unregister(c['sock'])
+                continue
+            c['buf'] += data
+            if b'\n' in c['buf']:
+                sel.unregister(c['sock'])
+    for key in list(sel.get_map().values()):
+        key.data['err'] = 'ERR:ETIMEDOUT'
+    sel.close()
+    res = []
+    for c in conns:
+        words = c['buf'].decode(errors='replace').split()
+        if c['err'] is None and words[1:] != [c['tag']]:
+            c['err'] = 'ERR:GARBLED'
+        if c['err'] is not None:
+            c['alive'], c['lost'] = False, True
+            c['sock'].close()
+            res.append(c['err'])
+        else:
+            c['sock'].setblocking(True)
+            c['sock'].settimeout(TIMEOUT)
+            res.append('same' if words[0] == c['name'] else 'moved')
+    errs = [r for r in res if r.startswith('ERR:')]
+    return 'ok live=%d same=%d moved=%d lost=%d%s' % (
+        len(conns), res.count('same'), res.count('moved'), len(errs),
+        (' ' + tally(errs)) if errs else '')
 
 
 def run(cmd, args):
@@ -256,6 +391,25 @@ def run(cmd, args):
         s = held.pop(args[0])
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         s.close()
+        return 'ok'
+    if cmd == 'hold':
+        return 'ok ' + hold(args[0], int(args[1]), args[2], int(args[3]),
+                            int(args[4]) if len(args) > 4 else 0)
+    if cmd == 'sendall':
+        return sendall(args[0], args[1])
+    if cmd == 'collect':
+        return collect(args[0], float(args[1]) * int(os.environ.get('SLOW', '1')))
+    if cmd == 'round':
+        sendall(args[0], args[2] if len(args) > 2 else 'round')
+        return collect(args[0], float(args[1]) * int(os.environ.get('SLOW', '1')))
+    if cmd == 'ports':
+        want = args[1]
+        return 'ok ' + ' '.join(str(c['port']) for c in groups[args[0]]
+                                if c['alive' if want == 'live' else 'lost'])
+    if cmd == 'drop':
+        for c in groups.pop(args[0], []):
+            if c['alive']:
+                c['sock'].close()
         return 'ok'
     if cmd == 'bg_start':
         stop, results = threading.Event(), []
