@@ -1189,19 +1189,31 @@ done <<'EOF_GOOD'
 EOF_GOOD
 end
 
+# quoted FILE VAR SUITE: README.md quotes docs/FILE verbatim (the fenced
+# block whose first line is the file's) and tests/vm/SUITE runs it, as
+# VAR=$L4LB_ROOT/docs/FILE.
+quoted() {
+	local conf=../../docs/$1 var=$2 suite=../../tests/vm/$3 block
+	block=$(awk -v first="$(head -n 1 "$conf")" '
+		inside && /^```/ { exit }
+		inside { print; next }
+		prev ~ /^```/ && $0 == first { inside = 1; print }
+		{ prev = $0 }' ../../README.md)
+	[[ -n $block ]] || why+=" README.md has no block starting with '$(head -n 1 "$conf")';"
+	[[ -z $block || $block == "$(cat "$conf")" ]] ||
+		why+=" README.md's block of $1 differs: $(diff <(printf '%s\n' "$block") "$conf" | head -n 5 | tr '\n' '|');"
+	grep -qxF "$var=\$L4LB_ROOT/docs/$1" "$suite" || why+=" $3 does not run $1;"
+}
+
 begin "README.md quotes docs/keepalived.conf verbatim, the file tests/vm/keepalived.sh runs"
-KACONF=../../docs/keepalived.conf
-# The fenced block of README.md whose first line is the file's first line.
-quoted=$(awk -v first="$(head -n 1 "$KACONF")" '
-	inside && /^```/ { exit }
-	inside { print; next }
-	prev ~ /^```/ && $0 == first { inside = 1; print }
-	{ prev = $0 }' ../../README.md)
-[[ -n $quoted ]] || why+=" README.md has no block starting with '$(head -n 1 "$KACONF")';"
-[[ -z $quoted || $quoted == "$(cat "$KACONF")" ]] ||
-	why+=" README.md's block differs: $(diff <(printf '%s\n' "$quoted") "$KACONF" | head -n 5 | tr '\n' '|');"
-grep -qxF 'KA_CONF=$L4LB_ROOT/docs/keepalived.conf' ../../tests/vm/keepalived.sh ||
-	why+=" tests/vm/keepalived.sh does not run it;"
+quoted keepalived.conf KA_CONF keepalived.sh
+end
+
+begin "README.md quotes docs/bird-director.conf verbatim, the file tests/vm/ecmp.sh runs"
+quoted bird-director.conf BIRD_DIRECTOR ecmp.sh
+grep -qxF 'BIRD_ROUTER=$L4LB_ROOT/docs/bird-router.conf' ../../tests/vm/ecmp.sh ||
+	why+=" ecmp.sh does not run docs/bird-router.conf;"
+grep -qF '(docs/bird-router.conf)' ../../README.md || why+=" README.md does not link docs/bird-router.conf;"
 end
 
 # Without the fake, on a host where the module cannot be loaded.
