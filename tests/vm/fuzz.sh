@@ -61,8 +61,8 @@
 #                       the same for the "IPVS" family (default: half of
 #                       FUZZ_GENL_COUNT, as many as FUZZ_GENL_RO_COUNT:
 #                       it is a translation onto the same checks)
-#   FUZZ_PKT_COUNT      pkt_inject packets, per family (default 400000:
-#                       40-120 s under TCG with slub_debug at 3300-9500
+#   FUZZ_PKT_COUNT      pkt_inject packets, per family (default 250000:
+#                       25-75 s under TCG with slub_debug at 3300-9500
 #                       pps; make soak sends 5000000 and 1000000 messages)
 #   FUZZ_PKT_JOBS       pkt_inject injector processes (default: one per
 #                       CPU; the kernel forwards in the sender's context)
@@ -83,7 +83,7 @@ GENL_RO_COUNT=${FUZZ_GENL_RO_COUNT:-10000}
 # The "IPVS" family's phases, sized as the l4lb family's.
 GENL_IPVS_COUNT=${FUZZ_GENL_IPVS_COUNT:-$((GENL_COUNT / 2))}
 GENL_IPVS_RO_COUNT=${FUZZ_GENL_IPVS_RO_COUNT:-$GENL_RO_COUNT}
-PKT_COUNT=${FUZZ_PKT_COUNT:-400000}
+PKT_COUNT=${FUZZ_PKT_COUNT:-250000}
 PKT_JOBS=${FUZZ_PKT_JOBS:-$(nproc)}
 SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 SUITE_START=$SECONDS
