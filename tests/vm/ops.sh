@@ -165,11 +165,23 @@ test_expire_nodest() {
 	agent c close again > /dev/null
 }
 
+# conn_max_settled: no connection of d's table expires within 10 s
+# (x SLOW), longer than a refused connect below retries. conn_max is set
+# from the count of the moment: an entry expiring meanwhile (a closed
+# flow's 10 s, under the debug kernel's slower client) would free a place
+# and let the refused connection in.
+conn_max_settled() {
+	vs d -Lnc | awk -v min=$((10 * SLOW)) '
+		NR > 2 { split($2, t, ":"); if (t[1] * 60 + t[2] <= min) soon = 1 }
+		END { exit soon }'
+}
+
 test_conn_max() {
 	local got info
 
 	section "conn_max"
 	service -t 9102 rr
+	wait_for -t 60 conn_max_settled
 	n d sysctl -qw net.l4lb.conn_max=$(( $(vs d --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p') + 2 ))
 	agent c open m1 "$VIP" 9102 > /dev/null
 	agent c open m2 "$VIP" 9102 > /dev/null
@@ -471,6 +483,7 @@ test_ipv6() {
 	for i in 1 2 3; do
 		vs d -a -t "[$VIP6]:9112" -r "[2001:db8:$i::2]:9000" -m
 	done
+	wait_for -t 60 conn_max_settled
 	n d sysctl -qw net.l4lb.conn_max=$(( $(vs d --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p') + 1 ))
 	agent c open m6 "$VIP6" 9112 > /dev/null
 	check_match "IPv6 conn_max: the connection beyond the limit is refused" \
