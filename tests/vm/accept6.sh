@@ -67,8 +67,6 @@
 
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck disable=SC2034 # read by lib.sh
-UNLOAD_ON_EXIT=1
 
 # nat_site also sets up IPv4 (unused here) and needs $VIP.
 VIP=10.0.0.100
@@ -493,10 +491,7 @@ run_impl() {
 
 # ================================================================ setup
 section "setup"
-if grep -q '^l4lb ' /proc/modules; then
-	not_ok "$SUITE" "l4lb is loaded already: unload it first (this suite loads and unloads it)"
-	exit 1
-fi
+own_modules
 klog_mark
 nat_site c d s1 s2 s3
 nbatch c <<-EOF

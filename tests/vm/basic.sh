@@ -41,12 +41,7 @@ check_empty_listing() {
 	fi
 }
 
-if grep -q '^l4lb ' /proc/modules; then
-	not_ok "$SUITE" "l4lb is loaded already: unload it first (this suite loads and unloads it)"
-	exit 1
-fi
-# shellcheck disable=SC2034 # read by lib.sh
-UNLOAD_ON_EXIT=1
+own_modules
 
 section "module load/unload"
 for i in 1 2 3; do

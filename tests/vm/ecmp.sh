@@ -210,12 +210,7 @@ check_lost_subset() {
 
 # ================================================================ setup
 section "setup"
-if grep -qE '^(l4lb|ip_vs) ' /proc/modules; then
-	not_ok "$SUITE" "l4lb or ip_vs is loaded already"
-	exit 1
-fi
-# shellcheck disable=SC2034 # read by lib.sh
-UNLOAD_ON_EXIT=1
+own_modules ip_vs
 klog_mark
 check_rc "insmod l4lb.ko" 0 load_module
 for conf in "$BIRD_DIRECTOR" "$BIRD_ROUTER"; do

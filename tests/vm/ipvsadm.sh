@@ -201,12 +201,7 @@ proc_closed() {
 
 # ================================================================ setup
 section "setup"
-if grep -qE '^(l4lb|ip_vs) ' /proc/modules; then
-	not_ok "$SUITE" "l4lb or ip_vs is loaded already: this suite loads both in turn"
-	exit 1
-fi
-# shellcheck disable=SC2034 # read by lib.sh
-UNLOAD_ON_EXIT=1
+own_modules ip_vs
 klog_mark
 SUITE_MARK=$_KLOG_MARK
 nat_site c d s1 s2 s3

@@ -203,12 +203,7 @@ listener_pid() {
 
 # ================================================================ setup
 section "setup"
-if grep -qE '^(l4lb|ip_vs) ' /proc/modules; then
-	not_ok "$SUITE" "l4lb or ip_vs is loaded already"
-	exit 1
-fi
-# shellcheck disable=SC2034 # read by lib.sh
-UNLOAD_ON_EXIT=1
+own_modules ip_vs
 klog_mark
 check_rc "insmod l4lb.ko ipvs_abi=1" 0 load_module ipvs_abi=1
 

@@ -388,6 +388,22 @@ nat_site() {
 # load_module [PARAM=VALUE...] : e.g. load_module ipvs_abi=1, which
 # L4LB_ADMIN=ipvsadm implies.
 # shellcheck disable=SC2120 # most suites pass none
+# own_modules [ip_vs] : the suite loads l4lb (and with "ip_vs", ip_vs too)
+# itself and the EXIT trap unloads l4lb: stop at once if either is loaded
+# already, as something else's state would be measured.
+own_modules() {
+	local re=l4lb what="l4lb is"
+	if [ "${1:-}" = ip_vs ]; then
+		re='(l4lb|ip_vs)' what="l4lb or ip_vs is"
+	fi
+	if grep -qE "^$re " /proc/modules; then
+		not_ok "$SUITE" "$what loaded already: unload it first (this suite loads and unloads it)"
+		exit 1
+	fi
+	# shellcheck disable=SC2034 # read by cleanup
+	UNLOAD_ON_EXIT=1
+}
+
 load_module() {
 	if [ "$VS_ADMIN" = ipvsadm ] && [[ " $* " != *" ipvs_abi="* ]]; then
 		set -- "$@" ipvs_abi=1

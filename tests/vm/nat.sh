@@ -90,12 +90,7 @@ bg_at_least() {
 
 # ================================================================ setup
 section "setup"
-if grep -q '^l4lb ' /proc/modules; then
-	not_ok "$SUITE" "l4lb is loaded already: unload it first (this suite loads and unloads it)"
-	exit 1
-fi
-# shellcheck disable=SC2034 # read by lib.sh
-UNLOAD_ON_EXIT=1
+own_modules
 klog_mark
 SUITE_MARK=$_KLOG_MARK
 # ipvs_abi=1: some sections' table changes are ipvsadm's (use_admin).
