@@ -196,14 +196,9 @@ int l4lb_ipvs_dump_dests(struct sk_buff *skb,
 
 static int l4lb_ipvs_fill_config(struct sk_buff *msg, struct l4lb_net *ln)
 {
-	if (nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP,
-			READ_ONCE(ln->timeouts[L4LB_TO_TCP_ESTABLISHED]) / HZ) ||
-	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN,
-			READ_ONCE(ln->timeouts[L4LB_TO_TCP_FIN_WAIT]) / HZ) ||
-	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_UDP,
-			READ_ONCE(ln->timeouts[L4LB_TO_UDP]) / HZ))
-		return -EMSGSIZE;
-	return 0;
+	return l4lb_nl_put_timeouts(msg, ln, IPVS_CMD_ATTR_TIMEOUT_TCP,
+				    IPVS_CMD_ATTR_TIMEOUT_TCP_FIN,
+				    IPVS_CMD_ATTR_TIMEOUT_UDP);
 }
 
 /* Both, or keepalived gives up: it reads the table size too. */

@@ -98,6 +98,8 @@ void l4lb_nl_dump_dest_list(struct sk_buff *skb, struct netlink_callback *cb,
 			    const struct genl_family *family, u8 cmd,
 			    int (*fill)(struct sk_buff *skb,
 					struct l4lb_dest *dest));
+int l4lb_nl_put_timeouts(struct sk_buff *msg, struct l4lb_net *ln,
+			 int tcp, int fin, int udp);
 int l4lb_nl_reply(struct genl_info *info, const struct genl_family *family,
 		  u8 cmd, int (*fill)(struct sk_buff *msg, struct l4lb_net *ln));
 

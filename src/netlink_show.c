@@ -304,16 +304,26 @@ int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int l4lb_nl_fill_config(struct sk_buff *msg, struct l4lb_net *ln)
+/*
+ * The three timeouts ipvsadm --set sets, in seconds, as attributes @tcp,
+ * @fin and @udp of either family.
+ */
+int l4lb_nl_put_timeouts(struct sk_buff *msg, struct l4lb_net *ln,
+			 int tcp, int fin, int udp)
 {
-	if (nla_put_u32(msg, L4LB_A_TIMEOUT_TCP,
+	if (nla_put_u32(msg, tcp,
 			READ_ONCE(ln->timeouts[L4LB_TO_TCP_ESTABLISHED]) / HZ) ||
-	    nla_put_u32(msg, L4LB_A_TIMEOUT_TCP_FIN,
+	    nla_put_u32(msg, fin,
 			READ_ONCE(ln->timeouts[L4LB_TO_TCP_FIN_WAIT]) / HZ) ||
-	    nla_put_u32(msg, L4LB_A_TIMEOUT_UDP,
-			READ_ONCE(ln->timeouts[L4LB_TO_UDP]) / HZ))
+	    nla_put_u32(msg, udp, READ_ONCE(ln->timeouts[L4LB_TO_UDP]) / HZ))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static int l4lb_nl_fill_config(struct sk_buff *msg, struct l4lb_net *ln)
+{
+	return l4lb_nl_put_timeouts(msg, ln, L4LB_A_TIMEOUT_TCP,
+				    L4LB_A_TIMEOUT_TCP_FIN, L4LB_A_TIMEOUT_UDP);
 }
 
 static int l4lb_nl_fill_info(struct sk_buff *msg, struct l4lb_net *ln)

@@ -66,6 +66,13 @@ void l4lb_sched_free(struct l4lb_service *svc)
 	kvfree(rcu_dereference_protected(svc->sched_state, true));
 }
 
+/* The service's state, to a holder of its sched_lock. */
+static struct l4lb_sched_state *l4lb_sched_locked(struct l4lb_service *svc)
+{
+	return rcu_dereference_protected(svc->sched_state,
+					 lockdep_is_held(&svc->sched_lock));
+}
+
 /*
  * Tell state @st (NULL: none, a rebuild reads the loads itself) of a load
  * change of @dest. Under svc->sched_lock.
@@ -202,9 +209,7 @@ struct l4lb_dest *l4lb_sched_pick(struct l4lb_service *svc,
 	for (tries = 0; tries < 4; tries++) {
 		if (!llist_empty(&svc->load_changes) &&
 		    spin_trylock_bh(&svc->sched_lock)) {
-			l4lb_sched_drain(svc,
-					 rcu_dereference_protected(svc->sched_state,
-						lockdep_is_held(&svc->sched_lock)));
+			l4lb_sched_drain(svc, l4lb_sched_locked(svc));
 			spin_unlock_bh(&svc->sched_lock);
 		}
 		st = rcu_dereference(svc->sched_state);
@@ -250,10 +255,8 @@ void l4lb_sched_load_changed(struct l4lb_dest *dest)
 	if (!READ_ONCE(svc->sched)->load_changed)
 		return;
 	if (spin_trylock_bh(&svc->sched_lock)) {
-		struct l4lb_sched_state *st;
+		struct l4lb_sched_state *st = l4lb_sched_locked(svc);
 
-		st = rcu_dereference_protected(svc->sched_state,
-					       lockdep_is_held(&svc->sched_lock));
 		if (!llist_empty(&svc->load_changes))
 			l4lb_sched_drain(svc, st);
 		l4lb_sched_tell(st, dest);
@@ -270,8 +273,7 @@ void l4lb_sched_load_changed(struct l4lb_dest *dest)
 	 */
 	if (unlikely(READ_ONCE(dest->gone))) {
 		spin_lock_bh(&svc->sched_lock);
-		l4lb_sched_drain(svc, rcu_dereference_protected(svc->sched_state,
-					lockdep_is_held(&svc->sched_lock)));
+		l4lb_sched_drain(svc, l4lb_sched_locked(svc));
 		spin_unlock_bh(&svc->sched_lock);
 	}
 }
@@ -307,8 +309,7 @@ void l4lb_sched_apply_sweep(struct l4lb_net *ln)
 
 		svc = llist_entry(node, struct l4lb_dest, sweep_node)->svc;
 		spin_lock_bh(&svc->sched_lock);
-		st = rcu_dereference_protected(svc->sched_state,
-					       lockdep_is_held(&svc->sched_lock));
+		st = l4lb_sched_locked(svc);
 		do {
 			struct l4lb_dest *dest = llist_entry(node, struct l4lb_dest,
 							     sweep_node);
