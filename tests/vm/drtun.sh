@@ -231,40 +231,53 @@ test_config_errors() {
 	vs d -D -t "[$DR_VIP6]:80"
 }
 
-test_dr() {
-	local got dmac rx0 rx1 tx0 tx1 listing
+# dr_rr TAG VIP ADDR1 ADDR2 [-6] : an rr service on VIP:80 over the DR
+# servers at ADDR1 and ADDR2 (bracketed for IPv6), ten connections, and
+# that the replies bypassed the director.
+dr_rr() {
+	local tag=$1 vip=$2 fam=${5:-} svc got dmac rx0 rx1 tx0 tx1 slack=4
 
-	section "direct routing"
-	vs d -A -t "$DR_VIP:80" -s rr
-	vs d -a -t "$DR_VIP:80" -r 10.0.0.11 -g
-	vs d -a -t "$DR_VIP:80" -r 10.0.0.12 -g
-	listing=$(vs d -Ln -t "$DR_VIP:80")
-	check_match "DR: listing shows Route" \
-		"10\.0\.0\.11:80 +Route +1 " "$listing"
+	svc=$vip
+	if [ "$fam" = -6 ]; then
+		svc="[$vip]"
+		# Neighbour discovery: the servers' multicast solicitations for
+		# the client and their advertisements to the director, and MLD.
+		slack=8
+	fi
+	vs d -A -t "$svc:80" -s rr
+	vs d -a -t "$svc:80" -r "$3" -g
+	vs d -a -t "$svc:80" -r "$4" -g
+	check_match "$tag: listing shows Route" \
+		"$(re "$3"):80 +Route +1 " "$(vs d -Ln -t "$svc:80")"
 
 	rx0=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
 	tx0=$(n c cat /sys/class/net/eth0/statistics/tx_packets)
-	got=$(agent c tcp 10 "$DR_VIP" 80)
+	got=$(agent c tcp 10 "$vip" 80)
 	rx1=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
 	tx1=$(n c cat /sys/class/net/eth0/statistics/tx_packets)
-	check_eq "DR: rr over two servers, 5 each" "s1=5 s2=5" \
+	check_eq "$tag: rr over two servers, 5 each" "s1=5 s2=5" \
 		"$(tally ${got#ok })"
 
 	dmac=$(n d cat /sys/class/net/eth0/address)
-	check_match "DR: the client's ARP entry for the VIP is the director's" \
-		"lladdr $dmac" "$(nip c neigh show "$DR_VIP")"
+	check_match "$tag: the client's neighbour entry for the VIP is the director's" \
+		"lladdr $dmac" "$(nip c $fam neigh show "$vip")"
 	# Replies bypass the director: it received no more than what the
-	# client sent (a few ARP frames of slack), though the servers sent
-	# as many packets back as the client sent.
-	if [ $((rx1 - rx0)) -le $((tx1 - tx0 + 4)) ] && [ $((tx1 - tx0)) -ge 40 ]; then
-		ok "DR: replies do not pass the director"
+	# client sent (with slack for address resolution), though the servers
+	# sent as many packets back as the client sent.
+	if [ $((rx1 - rx0)) -le $((tx1 - tx0 + slack)) ] && [ $((tx1 - tx0)) -ge 40 ]; then
+		ok "$tag: replies do not pass the director"
 	else
-		not_ok "DR: replies do not pass the director" \
+		not_ok "$tag: replies do not pass the director" \
 			"director received $((rx1 - rx0)) packets for $((tx1 - tx0)) sent by the client"
 	fi
-	check_match "DR: the director saw no reply packets (OutPkts 0)" \
-		"^TCP +$DR_VIP:80 +10 +[0-9]+ +0 " \
-		"$(vs d -Ln --stats --exact -t "$DR_VIP:80" | sed -n 3p)"
+	check_match "$tag: the director saw no reply packets (OutPkts 0)" \
+		"^TCP +$(re "$svc"):80 +10 +[0-9]+ +0 " \
+		"$(vs d -Ln --stats --exact -t "$svc:80" | sed -n 3p)"
+}
+
+test_dr() {
+	section "direct routing"
+	dr_rr DR "$DR_VIP" 10.0.0.11 10.0.0.12
 }
 
 test_dr_states() {
@@ -285,40 +298,10 @@ test_dr_states() {
 }
 
 test_dr6() {
-	local got dmac rx0 rx1 tx0 tx1 listing
+	local got
 
 	section "IPv6 direct routing"
-	vs d -A -t "[$DR_VIP6]:80" -s rr
-	vs d -a -t "[$DR_VIP6]:80" -r "[2001:db8::11]" -g
-	vs d -a -t "[$DR_VIP6]:80" -r "[2001:db8::12]" -g
-	listing=$(vs d -Ln -t "[$DR_VIP6]:80")
-	check_match "DR6: listing shows Route" \
-		"\[2001:db8::11\]:80 +Route +1 " "$listing"
-
-	rx0=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
-	tx0=$(n c cat /sys/class/net/eth0/statistics/tx_packets)
-	got=$(agent c tcp 10 "$DR_VIP6" 80)
-	rx1=$(n d cat /sys/class/net/eth0/statistics/rx_packets)
-	tx1=$(n c cat /sys/class/net/eth0/statistics/tx_packets)
-	check_eq "DR6: rr over two servers, 5 each" "s1=5 s2=5" \
-		"$(tally ${got#ok })"
-
-	dmac=$(n d cat /sys/class/net/eth0/address)
-	check_match "DR6: the client's neighbour entry for the VIP is the director's" \
-		"lladdr $dmac" "$(nip c -6 neigh show "$DR_VIP6")"
-	# Replies bypass the director: it received no more than what the
-	# client sent, though the servers sent as many packets back. Slack
-	# for neighbour discovery: the servers' multicast solicitations for
-	# the client and their advertisements to the director, and MLD.
-	if [ $((rx1 - rx0)) -le $((tx1 - tx0 + 8)) ] && [ $((tx1 - tx0)) -ge 40 ]; then
-		ok "DR6: replies do not pass the director"
-	else
-		not_ok "DR6: replies do not pass the director" \
-			"director received $((rx1 - rx0)) packets for $((tx1 - tx0)) sent by the client"
-	fi
-	check_match "DR6: the director saw no reply packets (OutPkts 0)" \
-		"^TCP +$(re "[$DR_VIP6]"):80 +10 +[0-9]+ +0 " \
-		"$(vs d -Ln --stats --exact -t "[$DR_VIP6]:80" | sed -n 3p)"
+	dr_rr DR6 "$DR_VIP6" "[2001:db8::11]" "[2001:db8::12]" -6
 
 	vs d -A -t "[$DR_VIP6]:8080" -s rr
 	vs d -a -t "[$DR_VIP6]:8080" -r "[2001:db8::11]" -g
