@@ -64,16 +64,16 @@ adm_err() {
 # scheduled afresh, as IPVS does, one pick more than connections (18 of
 # 60 runs of 90 connections did, none with the blocks).
 tally_curl() {
-	local urls=() i out rc=0 blk
+	local urls=() i out rc=0 blk range
 	blk=$(cat "$TEST_TMP/port_block" 2> /dev/null || echo 0)
 	echo $((blk + 1)) > "$TEST_TMP/port_block"
-	# Blocks below the default range (32768-60999), which the rest of
-	# the suite keeps using.
+	# Blocks below the default range, which the rest of the suite keeps.
 	[ "$blk" -lt 45 ] || { echo "tally_curl: out of port blocks"; return 0; }
 	for i in $(seq "$1"); do urls+=("$2"); done
+	range=$(n c sysctl -n net.ipv4.ip_local_port_range)
 	n c sysctl -qw net.ipv4.ip_local_port_range="$((10000 + blk * 500)) $((10499 + blk * 500))"
 	out=$(n c curl -g -sS -m 10 "${urls[@]}" 2>&1) || rc=$?
-	n c sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
+	n c sysctl -qw net.ipv4.ip_local_port_range="$range"
 	if [ "$rc" != 0 ]; then
 		echo "curl exit $rc: $out"
 		return 0

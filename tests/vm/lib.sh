@@ -385,9 +385,6 @@ nat_site() {
 
 # --------------------------------------------------------------- l4lb
 
-# load_module [PARAM=VALUE...] : e.g. load_module ipvs_abi=1, which
-# L4LB_ADMIN=ipvsadm implies.
-# shellcheck disable=SC2120 # most suites pass none
 # own_modules [ip_vs] : the suite loads l4lb (and with "ip_vs", ip_vs too)
 # itself and the EXIT trap unloads l4lb: stop at once if either is loaded
 # already, as something else's state would be measured.
@@ -404,6 +401,9 @@ own_modules() {
 	UNLOAD_ON_EXIT=1
 }
 
+# load_module [PARAM=VALUE...] : e.g. load_module ipvs_abi=1, which
+# L4LB_ADMIN=ipvsadm implies.
+# shellcheck disable=SC2120 # most suites pass none
 load_module() {
 	if [ "$VS_ADMIN" = ipvsadm ] && [[ " $* " != *" ipvs_abi="* ]]; then
 		set -- "$@" ipvs_abi=1

@@ -176,13 +176,20 @@ conn_max_settled() {
 		END { exit soon }'
 }
 
+# conn_max_above N : once the table has settled, conn_max = its count + N.
+conn_max_above() {
+	local now
+	wait_for -t 60 conn_max_settled
+	now=$(vs d --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p')
+	n d sysctl -qw net.l4lb.conn_max=$((now + $1))
+}
+
 test_conn_max() {
 	local got info
 
 	section "conn_max"
 	service -t 9102 rr
-	wait_for -t 60 conn_max_settled
-	n d sysctl -qw net.l4lb.conn_max=$(( $(vs d --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p') + 2 ))
+	conn_max_above 2
 	agent c open m1 "$VIP" 9102 > /dev/null
 	agent c open m2 "$VIP" 9102 > /dev/null
 	got=$(agent c connect "$VIP" 9102)
@@ -483,8 +490,7 @@ test_ipv6() {
 	for i in 1 2 3; do
 		vs d -a -t "[$VIP6]:9112" -r "[2001:db8:$i::2]:9000" -m
 	done
-	wait_for -t 60 conn_max_settled
-	n d sysctl -qw net.l4lb.conn_max=$(( $(vs d --info | sed -n 's/.*: \([0-9]*\) connections.*/\1/p') + 1 ))
+	conn_max_above 1
 	agent c open m6 "$VIP6" 9112 > /dev/null
 	check_match "IPv6 conn_max: the connection beyond the limit is refused" \
 		"^err ETIMEDOUT" "$(agent c connect "$VIP6" 9112)"
