@@ -19,16 +19,20 @@
 /*
  * The sweeper only starts a sweep once something may have expired, or
  * after L4LB_GC_IDLE anyway. A sweep goes in steps L4LB_GC_STEP apart,
- * each visiting at least L4LB_GC_CONNS connections: tables up to 128k
- * flows are swept whole within a second, a larger one within
- * L4LB_GC_STEPS steps. Small steps keep the table's size steady: a
- * second's worth of expired flows removed at once could have it shrink
- * and grow again under a steady rate of new flows.
+ * each visiting an eighth of the table, so that a sweep takes a second,
+ * within bounds: at least L4LB_GC_CONNS a step, and at most
+ * L4LB_GC_CONNS_MAX (1M a second) up to 8M flows, which then take up to
+ * eight seconds, as larger tables do (1/L4LB_GC_STEPS a step). (16k a
+ * step, 131k a second, fell behind the bench's 120k new flows a second
+ * of a 1 s timeout: the table filled with expired ones.)
+ * Small steps keep the table's size steady: a second's worth of expired
+ * flows removed at once could have it shrink and grow again.
  */
-#define L4LB_GC_IDLE	(60 * HZ)
-#define L4LB_GC_STEP	(HZ / 8)
-#define L4LB_GC_CONNS	(16 * 1024)
-#define L4LB_GC_STEPS	64
+#define L4LB_GC_IDLE		(60 * HZ)
+#define L4LB_GC_STEP		(HZ / 8)
+#define L4LB_GC_CONNS		(16 * 1024)
+#define L4LB_GC_CONNS_MAX	(128 * 1024)
+#define L4LB_GC_STEPS		64
 
 static struct kmem_cache *l4lb_conn_cache __read_mostly;
 
@@ -380,9 +384,9 @@ static bool l4lb_conn_gc_one(struct l4lb_net *ln, struct l4lb_conn *cp,
  */
 void l4lb_conn_gc(struct l4lb_net *ln)
 {
-	unsigned int budget = max_t(unsigned int, L4LB_GC_CONNS,
-				    percpu_counter_read_positive(&ln->nr_conns) /
-				    L4LB_GC_STEPS);
+	unsigned int n = percpu_counter_read_positive(&ln->nr_conns);
+	unsigned int budget = clamp_t(unsigned int, n / 8, L4LB_GC_CONNS,
+				      max(L4LB_GC_CONNS_MAX, n / L4LB_GC_STEPS));
 	unsigned long now = jiffies;
 
 	/* Also the table's size, as flows come and go: a tick suffices. */
