@@ -15,10 +15,11 @@
  * The table is sized to the number of connections by a worker, off the
  * packet path, a stripe of buckets at a time: it publishes the next table,
  * waits a grace period, then moves each stripe under its lock and marks it
- * moved. A lockless lookup that misses while a move is under way may have
- * been led astray by a node in transit, so it looks again under the
- * stripe's lock, in whichever table holds the stripe then. A hit needs no
- * second look.
+ * moved, for writers. Lookups never lock, as in rhashtable: the resizer
+ * moves a chain's last entry first, into the next table before out of
+ * this one, so an entry is always in one of the two, and a lookup that
+ * misses looks in the next table too. A reader on an entry as it moves
+ * carries on into its new chain: what followed it had moved already.
  */
 #include <linux/log2.h>
 #include <linux/rculist.h>
@@ -173,16 +174,16 @@ struct l4lb_conn *l4lb_conn_find(struct l4lb_net *ln,
 {
 	struct l4lb_conn_tab *tab = rcu_dereference(ln->conn_tab);
 	struct l4lb_conn *cp;
-	spinlock_t *lock;
 
-	cp = l4lb_tab_find(tab, hash, t);
-	if (cp || !rcu_access_pointer(tab->next))
-		return cp;
-	lock = l4lb_conn_lock(ln, hash);
-	spin_lock_bh(lock);
-	cp = l4lb_tab_find(l4lb_tab_locked(tab, hash), hash, t);
-	spin_unlock_bh(lock);
-	return cp;
+	do {
+		cp = l4lb_tab_find(tab, hash, t);
+		if (cp)
+			return cp;
+		/* An entry seen gone from @tab is in the next one: see it. */
+		smp_rmb();
+		tab = rcu_dereference(tab->next);
+	} while (unlikely(tab));
+	return NULL;
 }
 
 /*
@@ -271,6 +272,32 @@ void l4lb_conn_hash_check(struct l4lb_net *ln)
 		queue_work(system_unbound_wq, &ln->conn_resize);
 }
 
+/*
+ * Move the last entry of @head, in a stripe being moved, to the head of
+ * its bucket in @new: in there first, so that a lookup that misses it in
+ * @head finds it in @new, then out of @head.
+ */
+static void l4lb_tab_move_last(struct hlist_head *head,
+			       struct l4lb_conn_tab *new)
+{
+	struct hlist_node *n = head->first, **pprev;
+	struct hlist_head *to;
+
+	while (n->next)
+		n = n->next;
+	pprev = n->pprev;
+	to = &new->bucket[hlist_entry(n, struct l4lb_conn, node)->hash &
+			  new->mask];
+	/* A reader on @n carries on into @to's chain, not past its end. */
+	rcu_assign_pointer(hlist_next_rcu(n), to->first);
+	WRITE_ONCE(n->pprev, &to->first);
+	if (to->first)
+		WRITE_ONCE(to->first->pprev, &n->next);
+	rcu_assign_pointer(hlist_first_rcu(to), n);
+	/* Ordered after the above, for l4lb_conn_find()'s smp_rmb(). */
+	smp_store_release(pprev, NULL);
+}
+
 static void l4lb_conn_resize(struct work_struct *work)
 {
 	struct l4lb_net *ln = container_of(work, struct l4lb_net, conn_resize);
@@ -287,22 +314,13 @@ static void l4lb_conn_resize(struct work_struct *work)
 		return;		/* a later check asks again */
 
 	rcu_assign_pointer(old->next, new);
-	/* From here on, every lookup that misses looks again, locked. */
+	/* From here on, every lookup that misses looks in @new too. */
 	synchronize_rcu();
 	for (s = 0; s < L4LB_CONN_LOCKS; s++) {
 		spin_lock_bh(&ln->conn_locks[s]);
-		for (i = s; i <= old->mask; i += L4LB_CONN_LOCKS) {
-			struct hlist_node *tmp;
-			struct l4lb_conn *cp;
-
-			hlist_for_each_entry_safe(cp, tmp, &old->bucket[i],
-						  node) {
-				hlist_del_rcu(&cp->node);
-				hlist_add_head_rcu(&cp->node,
-						   &new->bucket[cp->hash &
-								new->mask]);
-			}
-		}
+		for (i = s; i <= old->mask; i += L4LB_CONN_LOCKS)
+			while (!hlist_empty(&old->bucket[i]))
+				l4lb_tab_move_last(&old->bucket[i], new);
 		set_bit(s, old->moved);
 		spin_unlock_bh(&ln->conn_locks[s]);
 		cond_resched();

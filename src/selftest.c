@@ -2,7 +2,8 @@
 /*
  * Scheduler selftests, built only with L4LB_DEBUG=1 and run at module
  * load, WireGuard style: they exercise the real scheduler code on fake
- * services, and a failure refuses the load.
+ * services, and a failure refuses the load. l4lb_selftest() runs the
+ * connection table's (selftest_conn_hash.c) after them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -529,5 +530,5 @@ int __init l4lb_selftest(void)
 	if (!ok)
 		return -EINVAL;
 	pr_info("scheduler selftests passed\n");
-	return 0;
+	return l4lb_selftest_conn_hash() ? 0 : -EINVAL;
 }

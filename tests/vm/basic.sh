@@ -66,7 +66,7 @@ check_rc "... with a server" 0 "$IPVSCTL" -a -t 10.1.1.1:80 -r 192.168.7.2:80 -m
 check_rc "rmmod" 0 rmmod l4lb
 klog_check "kernel log clean after mh_table_size"
 
-section "scheduler selftests"
+section "scheduler and connection table selftests"
 # L4LB_DEBUG=1 builds run them at load: make test builds one beside the
 # module (make module-debug); under the debug kernel the module is one
 # (make module-debugk).
@@ -82,6 +82,9 @@ else
 	check_rc "insmod the selftest build" 0 "$L4LB_ROOT/scripts/insmod" "$selftest_ko"
 	check_match "the scheduler selftests passed" \
 		'l4lb: scheduler selftests passed' "$(klog_since_mark)"
+	# Lookups on other CPUs while the connection table is resized.
+	check_match "the connection table selftest passed" \
+		'l4lb: connection table selftest passed' "$(klog_since_mark)"
 	check_eq "no selftest failed" "" "$(klog_since_mark | grep 'selftest .*:' || true)"
 	check_rc "rmmod the selftest build" 0 rmmod l4lb
 	klog_check "kernel log clean after the selftests"
