@@ -32,6 +32,7 @@
 #define L4LB_CONN_LOCKS		256
 #define L4LB_CONN_TAB_MIN	L4LB_CONN_LOCKS
 #define L4LB_CONN_TAB_MAX	(1U << 23)
+#define L4LB_CONN_SHRINK_DELAY	(10 * HZ)
 
 struct l4lb_conn_tab {
 	unsigned int mask;			/* buckets - 1 */
@@ -258,18 +259,33 @@ static unsigned int l4lb_tab_want(struct l4lb_net *ln, unsigned int size)
 	return size;
 }
 
-/* Ask for a resize if the table's size is off. */
+/*
+ * Ask for a resize if the table's size is off: at once to grow, but to
+ * shrink only once it has been too large for L4LB_CONN_SHRINK_DELAY, so
+ * that bursts of flows a few seconds apart do not have it shrink and
+ * grow again each time (a resize allocates and walks the whole table).
+ * The sweeper's, every step.
+ */
 void l4lb_conn_hash_check(struct l4lb_net *ln)
 {
 	struct l4lb_conn_tab *tab;
-	unsigned int size;
+	unsigned int size, want;
 
 	rcu_read_lock();
 	tab = rcu_dereference(ln->conn_tab);
 	size = tab->mask + 1;
 	rcu_read_unlock();
-	if (l4lb_tab_want(ln, size) != size)
+	want = l4lb_tab_want(ln, size);
+	if (want >= size) {
+		ln->conn_shrink_at = 0;
+		if (want > size)
+			queue_work(system_unbound_wq, &ln->conn_resize);
+	} else if (!ln->conn_shrink_at) {
+		ln->conn_shrink_at = (jiffies + L4LB_CONN_SHRINK_DELAY) | 1;
+	} else if (time_after_eq(jiffies, ln->conn_shrink_at)) {
+		ln->conn_shrink_at = 0;
 		queue_work(system_unbound_wq, &ln->conn_resize);
+	}
 }
 
 /*

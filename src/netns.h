@@ -113,6 +113,7 @@ struct l4lb_net {
 	struct l4lb_conn_tab __rcu *conn_tab;
 	spinlock_t *conn_locks;		/* the table's, by hash */
 	struct work_struct conn_resize;
+	unsigned long conn_shrink_at;	/* gc_work's: 0, or a shrink's time */
 	struct percpu_counter nr_conns;	/* flows, templates not included */
 	atomic_t nr_tmpls;
 	atomic_t nr_conns6;		/* IPv6 flows and templates */

@@ -104,7 +104,7 @@ static void __init l4lb_htest_empty(struct l4lb_htest *h)
 /*
  * Resize between 65536 buckets (16 per entry) and 256 (16 entries per
  * chain, so that moves take chains' last entries out from under readers
- * on them) by what the count of flows says.
+ * on them), as the resizer reads the count of flows.
  */
 static unsigned int __init l4lb_htest_resize(struct l4lb_htest *h)
 {
@@ -113,7 +113,7 @@ static unsigned int __init l4lb_htest_resize(struct l4lb_htest *h)
 	for (r = 0; r < NR_RESIZES; r++) {
 		size = l4lb_conn_buckets(&h->ln);
 		percpu_counter_set(&h->ln.nr_conns, r & 1 ? 0 : 4 * NR_CONNS);
-		l4lb_conn_hash_check(&h->ln);
+		queue_work(system_unbound_wq, &h->ln.conn_resize);
 		flush_work(&h->ln.conn_resize);
 		resized += l4lb_conn_buckets(&h->ln) != size;
 	}

@@ -566,8 +566,8 @@ check "(e) the table and the l4lb_conn cache drain back (before: $base_conns, $b
 	wait_for -t 90 drained
 say "# (e) drained in $((SECONDS - t))s: $(info_conns) connections, $(slab_objs) objects"
 # The resizer keeps a table at no more than 8 buckets per connection (the
-# minimum is 256): one that falls below that shrinks to twice the next
-# power of two of its connections then. Where it settles depends on the
+# minimum is 256): one that falls below that for 10 s shrinks to twice the
+# next power of two of its connections then. Where it settles depends on the
 # count at the sweeper's tick that crossed the line (the flood's flows
 # expire over seconds), so only the rule is checked: 4096 buckets for
 # the 250 or so connections left is a table that did not shrink.
