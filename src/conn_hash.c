@@ -264,9 +264,11 @@ static unsigned int l4lb_tab_want(struct l4lb_net *ln, unsigned int size)
  * shrink only once it has been too large for L4LB_CONN_SHRINK_DELAY, so
  * that bursts of flows a few seconds apart do not have it shrink and
  * grow again each time (a resize allocates and walks the whole table).
- * The sweeper's, every step.
+ * Without services no burst can come, and the sweeper stops with the
+ * last flow: then at once. The sweeper's, every step. Returns whether
+ * it asked.
  */
-void l4lb_conn_hash_check(struct l4lb_net *ln)
+bool l4lb_conn_hash_check(struct l4lb_net *ln)
 {
 	struct l4lb_conn_tab *tab;
 	unsigned int size, want;
@@ -278,14 +280,18 @@ void l4lb_conn_hash_check(struct l4lb_net *ln)
 	want = l4lb_tab_want(ln, size);
 	if (want >= size) {
 		ln->conn_shrink_at = 0;
-		if (want > size)
-			queue_work(system_unbound_wq, &ln->conn_resize);
-	} else if (!ln->conn_shrink_at) {
-		ln->conn_shrink_at = (jiffies + L4LB_CONN_SHRINK_DELAY) | 1;
-	} else if (time_after_eq(jiffies, ln->conn_shrink_at)) {
-		ln->conn_shrink_at = 0;
-		queue_work(system_unbound_wq, &ln->conn_resize);
+		if (want == size)
+			return false;
+	} else if (READ_ONCE(ln->nr_services) &&
+		   (!ln->conn_shrink_at ||
+		    time_before(jiffies, ln->conn_shrink_at))) {
+		if (!ln->conn_shrink_at)
+			ln->conn_shrink_at = (jiffies + L4LB_CONN_SHRINK_DELAY) | 1;
+		return false;
 	}
+	ln->conn_shrink_at = 0;
+	queue_work(system_unbound_wq, &ln->conn_resize);
+	return true;
 }
 
 /*

@@ -16,6 +16,6 @@ struct l4lb_conn *l4lb_conn_hash_add(struct l4lb_net *ln,
 void l4lb_conn_hash_del(struct l4lb_net *ln, struct l4lb_conn *cp);
 bool l4lb_conn_same_flow(const struct l4lb_conn *a,
 			 const struct l4lb_conn *b);
-void l4lb_conn_hash_check(struct l4lb_net *ln);
+bool l4lb_conn_hash_check(struct l4lb_net *ln);
 
 #endif /* _L4LB_CONN_HASH_H */

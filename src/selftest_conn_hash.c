@@ -4,7 +4,7 @@
  * module load with the scheduler's: a lookup takes no lock, even while
  * the resizer moves its entry, so readers on the other CPUs look up every
  * entry of a table while it is resized up and down under them, and each
- * must be found every time.
+ * must be found every time. Then the rule for when to resize.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -121,10 +121,43 @@ static unsigned int __init l4lb_htest_resize(struct l4lb_htest *h)
 	return resized;
 }
 
+/*
+ * l4lb_conn_hash_check()'s rule: grow at once; shrink after a delay, or
+ * at once without services. Returns the first step that broke it, or 0.
+ */
+static int __init l4lb_htest_check_rule(struct l4lb_htest *h)
+{
+	struct l4lb_net *ln = &h->ln;
+
+	percpu_counter_set(&ln->nr_conns, 4 * NR_CONNS);
+	if (!l4lb_conn_hash_check(ln))
+		return 1;
+	flush_work(&ln->conn_resize);
+	percpu_counter_set(&ln->nr_conns, 0);
+	WRITE_ONCE(ln->nr_services, 1);
+	if (l4lb_conn_hash_check(ln) || l4lb_conn_hash_check(ln))
+		return 2;
+	ln->conn_shrink_at = jiffies - 1;
+	if (!l4lb_conn_hash_check(ln))
+		return 3;
+	flush_work(&ln->conn_resize);
+	percpu_counter_set(&ln->nr_conns, 4 * NR_CONNS);
+	if (!l4lb_conn_hash_check(ln))
+		return 4;
+	flush_work(&ln->conn_resize);
+	percpu_counter_set(&ln->nr_conns, 0);
+	WRITE_ONCE(ln->nr_services, 0);
+	if (!l4lb_conn_hash_check(ln))
+		return 5;
+	flush_work(&ln->conn_resize);
+	return l4lb_conn_buckets(ln) == 256 ? 0 : 6;
+}
+
 bool __init l4lb_selftest_conn_hash(void)
 {
 	struct task_struct *reader[NR_READERS] = {};
 	unsigned int i, nr = 0, resized = 0;
+	int rule = -1;
 	struct l4lb_htest *h;
 	long misses, lookups;
 	int err;
@@ -152,6 +185,7 @@ bool __init l4lb_selftest_conn_hash(void)
 		}
 	}
 	resized = l4lb_htest_resize(h);
+	rule = l4lb_htest_check_rule(h);
 out_stop:
 	for (i = 0; i < nr && reader[i]; i++)
 		kthread_stop(reader[i]);
@@ -164,9 +198,9 @@ out_free:
 	misses = atomic_long_read(&h->misses);
 	lookups = atomic_long_read(&h->lookups);
 	kvfree(h);
-	if (err || misses || resized != NR_RESIZES || !lookups) {
-		pr_err("selftest conn_hash: error %d, %u of %u resizes, %ld of %ld lookups missed\n",
-		       err, resized, NR_RESIZES, misses, lookups);
+	if (err || misses || resized != NR_RESIZES || !lookups || rule) {
+		pr_err("selftest conn_hash: error %d, %u of %u resizes, %ld of %ld lookups missed, resize rule broken at step %d\n",
+		       err, resized, NR_RESIZES, misses, lookups, rule);
 		return false;
 	}
 	pr_info("connection table selftest passed (%ld lookups by %u readers across %u resizes, none missed)\n",
