@@ -121,36 +121,37 @@ static unsigned int __init l4lb_htest_resize(struct l4lb_htest *h)
 	return resized;
 }
 
+/* Set the count of flows, ask l4lb_conn_hash_check(), let it resize. */
+static bool __init l4lb_htest_ask(struct l4lb_htest *h, s64 conns)
+{
+	bool asked;
+
+	percpu_counter_set(&h->ln.nr_conns, conns);
+	asked = l4lb_conn_hash_check(&h->ln);
+	flush_work(&h->ln.conn_resize);
+	return asked;
+}
+
 /*
  * l4lb_conn_hash_check()'s rule: grow at once; shrink after a delay, or
  * at once without services. Returns the first step that broke it, or 0.
  */
 static int __init l4lb_htest_check_rule(struct l4lb_htest *h)
 {
-	struct l4lb_net *ln = &h->ln;
-
-	percpu_counter_set(&ln->nr_conns, 4 * NR_CONNS);
-	if (!l4lb_conn_hash_check(ln))
+	if (!l4lb_htest_ask(h, 4 * NR_CONNS))
 		return 1;
-	flush_work(&ln->conn_resize);
-	percpu_counter_set(&ln->nr_conns, 0);
-	WRITE_ONCE(ln->nr_services, 1);
-	if (l4lb_conn_hash_check(ln) || l4lb_conn_hash_check(ln))
+	WRITE_ONCE(h->ln.nr_services, 1);
+	if (l4lb_htest_ask(h, 0) || l4lb_htest_ask(h, 0))
 		return 2;
-	ln->conn_shrink_at = jiffies - 1;
-	if (!l4lb_conn_hash_check(ln))
+	h->ln.conn_shrink_at = jiffies - 1;
+	if (!l4lb_htest_ask(h, 0))
 		return 3;
-	flush_work(&ln->conn_resize);
-	percpu_counter_set(&ln->nr_conns, 4 * NR_CONNS);
-	if (!l4lb_conn_hash_check(ln))
+	if (!l4lb_htest_ask(h, 4 * NR_CONNS))
 		return 4;
-	flush_work(&ln->conn_resize);
-	percpu_counter_set(&ln->nr_conns, 0);
-	WRITE_ONCE(ln->nr_services, 0);
-	if (!l4lb_conn_hash_check(ln))
+	WRITE_ONCE(h->ln.nr_services, 0);
+	if (!l4lb_htest_ask(h, 0))
 		return 5;
-	flush_work(&ln->conn_resize);
-	return l4lb_conn_buckets(ln) == 256 ? 0 : 6;
+	return l4lb_conn_buckets(&h->ln) == 256 ? 0 : 6;
 }
 
 bool __init l4lb_selftest_conn_hash(void)
