@@ -237,19 +237,51 @@ test_config_errors() {
 # segment carries at any time. (Counting every packet of the director's
 # eth0 counted them too, and once came to more than its slack allowed.)
 ip_unicast() {
+	local -a v
+
 	if [ "${3:-}" = -6 ]; then
-		n "$1" awk -v dir="$2" '
-			$1 == "Ip6InReceives" { i = $2 } $1 == "Ip6InMcastPkts" { im = $2 }
-			$1 == "Ip6OutRequests" { o = $2 } $1 == "Ip6OutMcastPkts" { om = $2 }
-			END { print dir == "in" ? i - im : o - om }' /proc/net/snmp6
+		if [ "$2" = in ]; then
+			read -ra v < <(snmp "$1" Ip6InReceives Ip6InMcastPkts)
+		else
+			read -ra v < <(snmp "$1" Ip6OutRequests Ip6OutMcastPkts)
+		fi
+		echo $((v[0] - v[1]))
+	elif [ "$2" = in ]; then
+		read -ra v < <(snmp "$1" Ip:InReceives IpExt:InMcastPkts IpExt:InBcastPkts)
+		echo $((v[0] - v[1] - v[2]))
 	else
-		n "$1" awk -v dir="$2" '
-			$1 in hdr { split(hdr[$1], h); for (k = 2; k <= NF; k++) c[$1 h[k]] = $k; next }
-			{ hdr[$1] = $0 }
-			END { print dir == "in" ? c["Ip:InReceives"] - c["IpExt:InMcastPkts"] - c["IpExt:InBcastPkts"] \
-					   : c["Ip:OutRequests"] - c["IpExt:OutMcastPkts"] - c["IpExt:OutBcastPkts"] }' \
-			/proc/net/snmp /proc/net/netstat
+		read -ra v < <(snmp "$1" Ip:OutRequests IpExt:OutMcastPkts IpExt:OutBcastPkts)
+		echo $((v[0] - v[1] - v[2]))
 	fi
+}
+
+# pmtu_probe VIP SIZE [-6] : the client sends a SIZE-byte datagram with
+# DF (IPv4) or without fragmenting (IPv6) to VIP port 53, and prints the
+# path MTU its socket then learns from the ICMP error (1500 if none came).
+pmtu_probe() {
+	n c python3 - "$1" "$2" "${3:-}" <<-'EOF'
+		import socket, sys, time
+		if sys.argv[3] == '-6':
+		    # IPV6_MTU_DISCOVER, IPV6_MTU
+		    fam, lvl, discover, mtu = socket.AF_INET6, socket.IPPROTO_IPV6, 23, 24
+		else:
+		    # IP_MTU_DISCOVER, IP_MTU
+		    fam, lvl, discover, mtu = socket.AF_INET, socket.IPPROTO_IP, 10, 14
+		s = socket.socket(fam, socket.SOCK_DGRAM)
+		s.setsockopt(lvl, discover, 2)  # PMTUDISC_DO
+		s.connect((sys.argv[1], 53))
+		s.settimeout(3)
+		try:
+		    s.send(b'x' * int(sys.argv[2]))
+		except OSError as e:
+		    print('first-send-failed', e.errno)
+		# The error comes back asynchronously: poll the socket's MTU.
+		for _ in range(50):
+		    if s.getsockopt(lvl, mtu) < 1500:
+		        break
+		    time.sleep(0.1)
+		print(s.getsockopt(lvl, mtu))
+	EOF
 }
 
 # bypass_start [-6] / bypass_end TAG [-6] : around ten connections from
@@ -380,24 +412,7 @@ test_tun() {
 	section "TUN MTU"
 	vs d -A -u "$TUN_VIP:53" -s rr
 	vs d -a -u "$TUN_VIP:53" -r 192.168.1.3 -i
-	mtu=$(n c python3 - "$TUN_VIP" <<-'EOF'
-		import socket, sys, time
-		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-		s.setsockopt(socket.IPPROTO_IP, 10, 2)  # IP_MTU_DISCOVER: DO
-		s.connect((sys.argv[1], 53))
-		s.settimeout(3)
-		try:
-		    s.send(b'x' * 1472)
-		except OSError as e:
-		    print('first-send-failed', e.errno)
-		# The frag-needed comes back asynchronously: poll IP_MTU.
-		for _ in range(50):
-		    if s.getsockopt(socket.IPPROTO_IP, 14) < 1500:
-		        break
-		    time.sleep(0.1)
-		print(s.getsockopt(socket.IPPROTO_IP, 14))
-	EOF
-	)
+	mtu=$(pmtu_probe "$TUN_VIP" 1472)
 	check_eq "TUN: a too-big DF datagram gets frag-needed with the tunnel MTU" \
 		1480 "$mtu"
 	got=$(n c python3 - "$TUN_VIP" <<-'EOF'
@@ -441,24 +456,7 @@ test_tun6() {
 	section "IPv6 TUN MTU"
 	vs d -A -u "[$TUN_VIP6]:53" -s rr
 	vs d -a -u "[$TUN_VIP6]:53" -r "[2001:db8:1:1::3]" -i
-	mtu=$(n c python3 - "$TUN_VIP6" <<-'EOF'
-		import socket, sys, time
-		s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-		s.setsockopt(socket.IPPROTO_IPV6, 23, 2)  # IPV6_MTU_DISCOVER: DO
-		s.connect((sys.argv[1], 53))
-		s.settimeout(3)
-		try:
-		    s.send(b'x' * 1452)
-		except OSError as e:
-		    print('first-send-failed', e.errno)
-		# The packet too big comes back asynchronously: poll IPV6_MTU.
-		for _ in range(50):
-		    if s.getsockopt(socket.IPPROTO_IPV6, 24) < 1500:
-		        break
-		    time.sleep(0.1)
-		print(s.getsockopt(socket.IPPROTO_IPV6, 24))
-	EOF
-	)
+	mtu=$(pmtu_probe "$TUN_VIP6" 1452 -6)
 	check_eq "TUN6: a too-big datagram gets packet too big with the tunnel MTU" \
 		1460 "$mtu"
 	# The client now fragments to 1460: the director reassembles, and

@@ -330,6 +330,27 @@ nip() {
 # process costs under TCG).
 nbatch() { ip -n "$NS_PREFIX$1" -batch -; }
 
+# snmp NS COUNTER... : namespace NS's SNMP counters, on one line in the
+# order asked: "Proto:Field" for /proc/net/snmp and /proc/net/netstat (a
+# header line, then the values: Icmp:InDestUnreachs, IpExt:InMcastPkts),
+# the bare name for /proc/net/snmp6 (Ip6InReceives). A counter the kernel
+# does not have prints as "?", which no arithmetic takes quietly.
+snmp() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2016 # awk's $k
+	n "$name" awk -v want="$*" '
+		FILENAME ~ /snmp6$/ { c[$1] = $2; next }
+		$1 in hdr { split(hdr[$1], h); for (k = 2; k <= NF; k++) c[$1 h[k]] = $k; next }
+		{ hdr[$1] = $0 }
+		END {
+			n = split(want, w, " ")
+			for (k = 1; k <= n; k++)
+				printf "%s%s", (k > 1 ? " " : ""), ((w[k] in c) ? c[w[k]] : "?")
+			print ""
+		}' /proc/net/snmp /proc/net/netstat /proc/net/snmp6
+}
+
 # nat_site CLIENT DIRECTOR SERVER... : the NAT topology most suites use.
 # CLIENT 10.0.0.2/24 -- c0 10.0.0.1/24 on DIRECTOR, which holds $VIP on lo
 # and forwards; server N (N from the end of its name) at 192.168.N.2/24

@@ -73,14 +73,6 @@ dest_field() {
 open_port() { [[ $1 == "ok "* ]] && set -- $1 && echo "$3" || echo "?"; }
 server_num() { echo "${1#server}"; }
 
-# icmp_counter NS FIELD : a counter of the Icmp: lines of /proc/net/snmp.
-icmp_counter() {
-	# shellcheck disable=SC2016 # awk's $i
-	n "$1" awk -v f="$2" '/^Icmp:/ {
-		if (!h) { for (i = 2; i <= NF; i++) col[$i] = i; h = 1 }
-		else print $col[f] }' /proc/net/snmp
-}
-
 reach() { [ "$(agent "$1" http 1 "$2" "$3")" = "ok $4" ]; }
 bg_at_least() {
 	local a
@@ -390,8 +382,8 @@ check_eq "UDP to a server port with no listener: ECONNREFUSED (ICMP un-NATed)" \
 vs d -A -t $VIP:96 -s wlc
 vs d -a -t $VIP:96 -r 192.168.1.2:8080 -m -w 0
 vs d -a -t $VIP:96 -r 192.168.2.2:8080 -m -w 0
-d_unreach=$(icmp_counter d OutDestUnreachs)
-c_unreach=$(icmp_counter c InDestUnreachs)
+d_unreach=$(snmp d Icmp:OutDestUnreachs)
+c_unreach=$(snmp c Icmp:InDestUnreachs)
 rc=0
 out=$(n c curl -sS -m 10 -w '%{time_total}' http://$VIP:96/ 2>&1) || rc=$?
 check_eq "all weights 0: curl exit 7 (could not connect)" 7 "$rc"
@@ -401,9 +393,9 @@ t=${t##*[!0-9.]}
 check_match "all weights 0: refused at once, not after the 10 s timeout (took ${t:-?} s)" \
 	'^[0-2]\.' "$t"
 check_eq "all weights 0: director sent one ICMP dest unreachable" 1 \
-	$(($(icmp_counter d OutDestUnreachs) - d_unreach))
+	$(($(snmp d Icmp:OutDestUnreachs) - d_unreach))
 check_eq "all weights 0: client got one ICMP dest unreachable" 1 \
-	$(($(icmp_counter c InDestUnreachs) - c_unreach))
+	$(($(snmp c Icmp:InDestUnreachs) - c_unreach))
 
 # Path MTU discovery through NAT: the director's link to s3 is narrowed;
 # a DF datagram that no longer fits must come back as a
