@@ -237,22 +237,17 @@ test_config_errors() {
 # segment carries at any time. (Counting every packet of the director's
 # eth0 counted them too, and once came to more than its slack allowed.)
 ip_unicast() {
-	local -a v
+	local -a c v
 
-	if [ "${3:-}" = -6 ]; then
-		if [ "$2" = in ]; then
-			read -ra v < <(snmp "$1" Ip6InReceives Ip6InMcastPkts)
-		else
-			read -ra v < <(snmp "$1" Ip6OutRequests Ip6OutMcastPkts)
-		fi
-		echo $((v[0] - v[1]))
-	elif [ "$2" = in ]; then
-		read -ra v < <(snmp "$1" Ip:InReceives IpExt:InMcastPkts IpExt:InBcastPkts)
-		echo $((v[0] - v[1] - v[2]))
-	else
-		read -ra v < <(snmp "$1" Ip:OutRequests IpExt:OutMcastPkts IpExt:OutBcastPkts)
-		echo $((v[0] - v[1] - v[2]))
-	fi
+	case "$2${3:-}" in
+	in-6)	c=(Ip6InReceives Ip6InMcastPkts) ;;
+	out-6)	c=(Ip6OutRequests Ip6OutMcastPkts) ;;
+	in)	c=(Ip:InReceives IpExt:InMcastPkts IpExt:InBcastPkts) ;;
+	out)	c=(Ip:OutRequests IpExt:OutMcastPkts IpExt:OutBcastPkts) ;;
+	esac
+	read -ra v < <(snmp "$1" "${c[@]}")
+	# IPv6 has no broadcast counter: its third term is none.
+	echo $((v[0] - v[1] - ${v[2]:-0}))
 }
 
 # pmtu_probe VIP SIZE [-6] : the client sends a SIZE-byte datagram with
